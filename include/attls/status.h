@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file attls/status.h
+ * Result codes and the status record every attls verifier fills in.
+ *
+ * A verifier returns ATTLS_OK (0) or one ATTLS_E_* code, and writes into an
+ * attls_status the code, the dotted name of the check that failed
+ * ("snp.signature", "tdx.qe_report_data", ...) and a message saying what was
+ * wrong, where and why. Codes are stable: they are part of the ABI and of the
+ * command line's JSON output. Each part of the verifier owns a range.
+ */
+#ifndef ATTLS_STATUS_H
+#define ATTLS_STATUS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * X(name, value, short description). One list per range so that each part
+ * adds its codes in its own block; the enum and attls_status_code_name() are
+ * both generated from these lists.
+ */
+#define ATTLS_ERRORS_GENERIC(X)                                                \
+    X(ATTLS_OK, 0, "verified")                                                 \
+    X(ATTLS_E_INTERNAL, 1, "internal error (allocation or library failure)")   \
+    X(ATTLS_E_ARGUMENT, 2, "invalid argument")                                 \
+    X(ATTLS_E_IO, 3, "input could not be read")                                \
+    X(ATTLS_E_UNSUPPORTED, 4, "unsupported input or option")
+
+/* 100-199: certificates and chains shared by every verifier. */
+#define ATTLS_ERRORS_X509(X)                                                   \
+    X(ATTLS_E_CERT_PARSE, 100, "certificate could not be parsed")              \
+    X(ATTLS_E_CERT_CHAIN, 101, "certificate chain does not verify")            \
+    X(ATTLS_E_CERT_EXPIRED, 102, "certificate not valid at the given time")    \
+    X(ATTLS_E_CERT_ROOT, 103, "chain does not end at a pinned root")           \
+    X(ATTLS_E_CERT_SIGNATURE, 104, "certificate signature invalid")            \
+    X(ATTLS_E_CERT_KEY, 105, "certificate key of the wrong type or size")      \
+    X(ATTLS_E_CRL, 106, "CRL invalid, stale or revoking the certificate")
+
+/* 200-299: AMD SEV-SNP reports. */
+#define ATTLS_ERRORS_SNP(X)                                                    \
+    X(ATTLS_E_SNP_PARSE, 200, "SEV-SNP report malformed")
+
+/* 300-399: Intel TDX quotes and collateral. */
+#define ATTLS_ERRORS_TDX(X)                                                    \
+    X(ATTLS_E_TDX_PARSE, 300, "TDX quote malformed")
+
+/* 400-499: Azure HCL reports. */
+#define ATTLS_ERRORS_HCL(X)                                                    \
+    X(ATTLS_E_HCL_PARSE, 400, "Azure HCL report malformed")
+
+/* 500-599: TPM2 quotes, certifications and AK certificates. */
+#define ATTLS_ERRORS_TPM(X)                                                    \
+    X(ATTLS_E_TPM_ATTEST_PARSE, 500, "TPMS_ATTEST malformed")
+
+/* 600-699: the evidence extension and the client policy. */
+#define ATTLS_ERRORS_EVIDENCE(X)                                               \
+    X(ATTLS_E_EVIDENCE_PARSE, 600, "attls evidence malformed")
+
+#define ATTLS_ERRORS_ALL(X)                                                    \
+    ATTLS_ERRORS_GENERIC(X)                                                    \
+    ATTLS_ERRORS_X509(X)                                                       \
+    ATTLS_ERRORS_SNP(X)                                                        \
+    ATTLS_ERRORS_TDX(X)                                                        \
+    ATTLS_ERRORS_HCL(X)                                                        \
+    ATTLS_ERRORS_TPM(X)                                                        \
+    ATTLS_ERRORS_EVIDENCE(X)
+
+#define ATTLS_ERROR_ENUM_(name, value, text) name = value,
+/** Every result code attls can return. */
+typedef enum attls_code { ATTLS_ERRORS_ALL(ATTLS_ERROR_ENUM_) } attls_code;
+#undef ATTLS_ERROR_ENUM_
+
+/** What went wrong, filled in by the first check that fails. */
+typedef struct attls_status {
+    attls_code code;   /**< ATTLS_OK or the failing check's code */
+    char check[64];    /**< dotted name of the failing check, e.g. "snp.vcek" */
+    char message[512]; /**< what, where and why, for people and logs */
+} attls_status;
+
+/** Reset @p st to ATTLS_OK with empty texts. */
+void attls_status_clear(attls_status *st);
+
+/**
+ * Record a failure in @p st (which may be NULL) and return @p code, so that
+ * a check can end with `return attls_fail(st, CODE, "x.y", "...", ...);`.
+ * Only the first failure is kept: later calls do not overwrite it.
+ */
+attls_code attls_fail(attls_status *st, attls_code code, const char *check,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/** @return the symbolic name ("ATTLS_E_SNP_PARSE") of @p code. */
+const char *attls_status_code_name(attls_code code);
+
+/** @return the short description of @p code. */
+const char *attls_status_code_text(attls_code code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The attls subcommands. Each lives in its own tools/cmd_*.c file, takes
+ * argv starting at the subcommand's name and returns an ATTLS_EXIT_* code.
+ */
+#ifndef ATTLS_TOOLS_COMMANDS_H
+#define ATTLS_TOOLS_COMMANDS_H
+
+typedef int (*attls_cmd_fn)(int argc, char **argv);
+
+typedef struct attls_command {
+    const char *name;    /* as typed: "verify-snp", "key" */
+    attls_cmd_fn run;    /* entry point */
+    const char *summary; /* one line for `attls --help` */
+} attls_command;
+
+/* Defined in tools/command_table.c: one row per subcommand. */
+extern const attls_command attls_commands[];
+
+#endif
