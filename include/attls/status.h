@@ -58,7 +58,46 @@ extern "C" {
 
 /* 600-699: the evidence extension and the client policy. */
 #define ATTLS_ERRORS_EVIDENCE(X)                                               \
-    X(ATTLS_E_EVIDENCE_PARSE, 600, "attls evidence malformed")
+    X(ATTLS_E_EVIDENCE_PARSE, 600, "attls evidence malformed")                 \
+    /* 601-639: the evidence format (docs/evidence-format.md). */              \
+    X(ATTLS_E_EVIDENCE_MISSING, 601, "certificate carries no attls evidence")  \
+    X(ATTLS_E_EVIDENCE_EXTENSION, 602,                                         \
+      "id-pe-cmw extension malformed, repeated or not the json choice")        \
+    X(ATTLS_E_CMW_SYNTAX, 603, "CMW collection is not well-formed")            \
+    X(ATTLS_E_CMW_PROFILE, 604, "CMW collection type is not attls evidence v1")\
+    X(ATTLS_E_EVIDENCE_RECORD, 605,                                            \
+      "evidence record unknown, mistyped or of the wrong size")                \
+    X(ATTLS_E_EVIDENCE_INCOMPLETE, 606,                                        \
+      "record required by the platform and residency missing, or forbidden")   \
+    X(ATTLS_E_CLAIMS, 607, "claims record malformed or inconsistent")          \
+    X(ATTLS_E_TPM_RECORD, 608, "tpm-quote or tpm-certify record malformed")    \
+    X(ATTLS_E_BINDER_MISMATCH, 609,                                            \
+      "evidence is bound to another key or other claims (binder mismatch)")    \
+    X(ATTLS_E_EVIDENCE_TOO_LARGE, 610, "evidence exceeds the size budget")
+
+/*
+ * 800-899: collecting evidence on the VM (tpm/: NV indices, attestation keys,
+ * TEE report interfaces, IMDS) and issuing the certificate (attls cert).
+ */
+#define ATTLS_ERRORS_PLATFORM(X)                                               \
+    X(ATTLS_E_PLATFORM_UNKNOWN, 800, "platform unknown or not detected")       \
+    X(ATTLS_E_NV_MISSING, 801, "NV index not defined")                         \
+    X(ATTLS_E_NV_CONTENT, 802, "NV index content malformed")                   \
+    X(ATTLS_E_NV_ACCESS, 803, "NV index could not be read, defined or written")\
+    X(ATTLS_E_AK_MISSING, 804, "attestation key not provisioned")              \
+    X(ATTLS_E_AK_TEMPLATE, 805, "attestation key template invalid")            \
+    X(ATTLS_E_AK_CERT, 806, "attestation key certificate missing or invalid")  \
+    X(ATTLS_E_TEE_ABSENT, 807, "no TEE report interface present")              \
+    X(ATTLS_E_TEE_REPORT, 808, "TEE report request failed")                    \
+    X(ATTLS_E_TSM_RACE, 809,                                                   \
+      "configfs-tsm request changed by another writer (generation)")           \
+    X(ATTLS_E_IMDS, 810, "IMDS request failed")                                \
+    X(ATTLS_E_PCR_UNSTABLE, 811, "PCR values kept changing during the quote")  \
+    X(ATTLS_E_PCR_SELECTION, 812, "PCR selection invalid or unsupported")      \
+    X(ATTLS_E_ISSUE, 813, "certificate or CSR could not be built or signed")   \
+    X(ATTLS_E_OUTPUT, 814, "output file could not be written atomically")      \
+    X(ATTLS_E_RENEW_STATE, 815, "current certificate unusable for renewal")    \
+    X(ATTLS_E_EXEC, 816, "reload command failed")
 
 #define ATTLS_ERRORS_ALL(X)                                                    \
     ATTLS_ERRORS_GENERIC(X)                                                    \
@@ -67,7 +106,8 @@ extern "C" {
     ATTLS_ERRORS_TDX(X)                                                        \
     ATTLS_ERRORS_HCL(X)                                                        \
     ATTLS_ERRORS_TPM(X)                                                        \
-    ATTLS_ERRORS_EVIDENCE(X)
+    ATTLS_ERRORS_EVIDENCE(X)                                                   \
+    ATTLS_ERRORS_PLATFORM(X)
 
 #define ATTLS_ERROR_ENUM_(name, value, text) name = value,
 /** Every result code attls can return. */
