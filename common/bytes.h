@@ -55,4 +55,21 @@ char *attls_b64url_encode(const uint8_t *in, size_t len);
  */
 int attls_b64url_decode(const char *in, size_t in_len, attls_buf *out);
 
+/* Little-endian loads, for the TEE report and quote structures. */
+static inline uint16_t attls_le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+}
+
+static inline uint32_t attls_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t attls_le64(const uint8_t *p)
+{
+    return (uint64_t)attls_le32(p) | (uint64_t)attls_le32(p + 4) << 32;
+}
+
 #endif

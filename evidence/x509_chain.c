@@ -112,8 +112,10 @@ attls_code attls_x509_chain_verify(X509 *leaf, const attls_chain_params *p,
     X509_STORE_CTX_set_time(ctx, 0, p->at);
     if (p->crls != NULL) {
         X509_STORE_CTX_set0_crls(ctx, p->crls);
-        X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_CRL_CHECK |
-                                          X509_V_FLAG_CRL_CHECK_ALL);
+        X509_STORE_CTX_set_flags(ctx, p->crl_leaf_only
+                                          ? X509_V_FLAG_CRL_CHECK
+                                          : X509_V_FLAG_CRL_CHECK |
+                                                X509_V_FLAG_CRL_CHECK_ALL);
     }
     if (X509_verify_cert(ctx) != 1) {
         int err = X509_STORE_CTX_get_error(ctx);

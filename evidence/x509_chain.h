@@ -23,6 +23,7 @@ typedef struct attls_chain_params {
     STACK_OF(X509) *untrusted;      /* intermediates from the evidence */
     STACK_OF(X509_CRL) *crls;       /* non-NULL: check revocation of all */
     const char *check;              /* dotted check name for errors */
+    int crl_leaf_only;              /* with crls: check only the leaf */
 } attls_chain_params;
 
 /**

@@ -17,4 +17,7 @@ typedef struct attls_command {
 /* Defined in tools/command_table.c: one row per subcommand. */
 extern const attls_command attls_commands[];
 
+/* Entry points, one per tools/cmd_*.c. */
+int attls_cmd_verify_tdx(int argc, char **argv);
+
 #endif

@@ -46,7 +46,45 @@ extern "C" {
 
 /* 300-399: Intel TDX quotes and collateral. */
 #define ATTLS_ERRORS_TDX(X)                                                    \
-    X(ATTLS_E_TDX_PARSE, 300, "TDX quote malformed")
+    X(ATTLS_E_TDX_PARSE, 300, "TDX quote malformed")                           \
+    X(ATTLS_E_TDX_TRUNCATED, 301, "TDX quote shorter than its structure")      \
+    X(ATTLS_E_TDX_VERSION, 302, "TDX quote version not 4 or 5")                \
+    X(ATTLS_E_TDX_KEY_TYPE, 303, "attestation key type not ECDSA-P256")        \
+    X(ATTLS_E_TDX_TEE_TYPE, 304, "quote TEE type not TDX (0x81)")              \
+    X(ATTLS_E_TDX_QE_VENDOR, 305, "QE vendor ID not Intel's")                  \
+    X(ATTLS_E_TDX_BODY_TYPE, 306, "quote body type or size not a TD report")   \
+    X(ATTLS_E_TDX_LENGTH, 307, "quote length fields inconsistent")             \
+    X(ATTLS_E_TDX_CERT_DATA, 308, "certification data type not 6 wrapping 5")  \
+    X(ATTLS_E_TDX_PCK_PEM, 309,                                                \
+      "PCK chain in the quote not a strict PEM chain")                         \
+    X(ATTLS_E_TDX_PCK_CERT, 310, "PCK certificate name or key not Intel's")    \
+    X(ATTLS_E_TDX_PCK_EXTENSION, 311,                                          \
+      "PCK SGX extension missing or malformed")                                \
+    X(ATTLS_E_TDX_QE_REPORT_SIG, 312, "QE report not signed by the PCK key")   \
+    X(ATTLS_E_TDX_QE_REPORT_DATA, 313,                                         \
+      "QE report data does not bind the attestation key")                      \
+    X(ATTLS_E_TDX_ATT_KEY, 314, "attestation key not a P-256 point")           \
+    X(ATTLS_E_TDX_QUOTE_SIG, 315, "quote not signed by the attestation key")   \
+    X(ATTLS_E_TDX_COLLATERAL_MISSING, 320, "required TDX collateral missing")  \
+    X(ATTLS_E_TDX_COLLATERAL_FORMAT, 321, "TDX collateral malformed")          \
+    X(ATTLS_E_TDX_COLLATERAL_SIGNER, 322,                                      \
+      "collateral signer not Intel SGX TCB Signing")                           \
+    X(ATTLS_E_TDX_COLLATERAL_SIG, 323, "collateral signature invalid")         \
+    X(ATTLS_E_TDX_COLLATERAL_EXPIRED, 324,                                     \
+      "collateral not valid at the given time")                                \
+    X(ATTLS_E_TDX_FMSPC_MISMATCH, 330, "TCB Info FMSPC/PCEID differ from PCK") \
+    X(ATTLS_E_TDX_QE_IDENTITY, 331, "QE report does not match QE Identity")    \
+    X(ATTLS_E_TDX_QE_TCB, 332, "QE ISVSVN below every QE Identity TCB level")  \
+    X(ATTLS_E_TDX_MODULE_IDENTITY, 333,                                        \
+      "no TDX module identity for the module version")                         \
+    X(ATTLS_E_TDX_MODULE_MISMATCH, 334,                                        \
+      "MRSIGNERSEAM/SEAMATTRIBUTES differ from the TDX module identity")       \
+    X(ATTLS_E_TDX_TCB_NO_MATCH, 335, "no matching TCB level")                  \
+    X(ATTLS_E_TDX_TCB_REVOKED, 336, "TCB status Revoked")                      \
+    X(ATTLS_E_TDX_DEBUG, 340, "TD is debuggable (TD_ATTRIBUTES.DEBUG)")        \
+    X(ATTLS_E_TDX_TCB_STATUS, 341, "TCB status not acceptable by policy")      \
+    X(ATTLS_E_TDX_TCB_NOT_EVALUATED, 342,                                      \
+      "policy requires a TCB status but no collateral was evaluated")
 
 /* 400-499: Azure HCL reports. */
 #define ATTLS_ERRORS_HCL(X)                                                    \
