@@ -53,12 +53,15 @@ int attls_tdx_tcb_status_from_name(const char *name, attls_tdx_tcb_status *out)
 
 /* ---- reading ---------------------------------------------------------- */
 
-attls_code attls_tdx_collateral_load_file(const char *path, attls_buf *dst,
-                                          attls_status *st)
+/* Read @p path into @p dst; with @p optional a missing file is no error. */
+static attls_code read_into(const char *path, int optional, attls_buf *dst,
+                            attls_status *st)
 {
     attls_buf b;
     int rc = attls_read_file(path, ATTLS_TDX_COLLATERAL_MAX_FILE, &b);
 
+    if (rc == -1 && errno == ENOENT && optional)
+        return ATTLS_OK;
     if (rc != 0)
         return attls_fail(st, ATTLS_E_IO, "tdx.collateral",
                           "cannot read %s: %s", path,
@@ -68,25 +71,10 @@ attls_code attls_tdx_collateral_load_file(const char *path, attls_buf *dst,
     return ATTLS_OK;
 }
 
-/* Like load_file, but a missing file leaves @p dst empty. */
-static attls_code load_optional(const char *dir, const char *name,
-                                attls_buf *dst, attls_status *st)
+attls_code attls_tdx_collateral_load_file(const char *path, attls_buf *dst,
+                                          attls_status *st)
 {
-    char path[4096];
-    attls_buf b;
-    int rc;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    rc = attls_read_file(path, ATTLS_TDX_COLLATERAL_MAX_FILE, &b);
-    if (rc == -1 && errno == ENOENT)
-        return ATTLS_OK;
-    if (rc != 0)
-        return attls_fail(st, ATTLS_E_IO, "tdx.collateral",
-                          "cannot read %s: %s", path,
-                          rc == -2 ? "larger than 1 MiB" : strerror(errno));
-    attls_buf_free(dst);
-    *dst = b;
-    return ATTLS_OK;
+    return read_into(path, 0, dst, st);
 }
 
 attls_code attls_tdx_collateral_load_dir(const char *dir,
@@ -108,9 +96,11 @@ attls_code attls_tdx_collateral_load_dir(const char *dir,
         {"root_ca_crl.der", &c->root_ca_crl},
     };
     attls_code rc = ATTLS_OK;
+    char path[4096];
 
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        rc = load_optional(dir, files[i].name, files[i].dst, st);
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
+        rc = read_into(path, 1, files[i].dst, st);
         if (rc != ATTLS_OK)
             break;
     }

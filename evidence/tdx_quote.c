@@ -131,13 +131,39 @@ static attls_code parse_body(cursor *c, attls_tdx_quote *q, attls_status *st)
     return ATTLS_OK;
 }
 
+/*
+ * A certification data header: u16 type, which must be @p want, and u32
+ * size, which must be exactly what is left of @p c (the data follows).
+ */
+static attls_code cert_header(cursor *c, uint16_t want, const char *what,
+                              attls_status *st)
+{
+    attls_code rc = need(c, 6, what, st);
+    uint16_t type;
+    uint32_t size;
+
+    if (rc != ATTLS_OK)
+        return rc;
+    type = attls_le16(take(c, 2));
+    size = attls_le32(take(c, 4));
+    if (type != want)
+        return attls_fail(st, ATTLS_E_TDX_CERT_DATA, "tdx.quote",
+                          "%s type %u at offset %zu is not %u", what, type,
+                          c->abs + c->pos - 6, want);
+    if (size != c->len - c->pos)
+        return attls_fail(st, ATTLS_E_TDX_LENGTH, "tdx.quote",
+                          "%s size %u at offset %zu differs from the %zu "
+                          "bytes that follow it",
+                          what, size, c->abs + c->pos - 4, c->len - c->pos);
+    return ATTLS_OK;
+}
+
 /* The QE report certification data (type 6) filling all of @p c. */
 static attls_code parse_qe_cert_data(cursor *c, attls_tdx_quote *q,
                                      attls_status *st)
 {
     attls_code rc;
-    uint16_t type;
-    uint32_t size;
+    size_t size;
 
     rc = need(c, ATTLS_TDX_QE_REPORT_LEN + ATTLS_TDX_SIG_LEN + 2,
               "QE report, its signature and the auth data size", st);
@@ -149,20 +175,11 @@ static attls_code parse_qe_cert_data(cursor *c, attls_tdx_quote *q,
     if ((rc = need(c, q->qe_auth_len, "QE auth data", st)) != ATTLS_OK)
         return rc;
     q->qe_auth_data = take(c, q->qe_auth_len);
-    if ((rc = need(c, 6, "inner certification data header", st)) != ATTLS_OK)
+    rc = cert_header(c, ATTLS_TDX_CERT_PCK_CHAIN,
+                     "inner certification data (5 = PCK chain)", st);
+    if (rc != ATTLS_OK)
         return rc;
-    type = attls_le16(take(c, 2));
-    size = attls_le32(take(c, 4));
-    if (type != ATTLS_TDX_CERT_PCK_CHAIN)
-        return attls_fail(st, ATTLS_E_TDX_CERT_DATA, "tdx.quote",
-                          "inner certification data type %u at offset %zu "
-                          "is not 5 (PCK certificate chain)",
-                          type, c->abs + c->pos - 6);
-    if (size != c->len - c->pos)
-        return attls_fail(st, ATTLS_E_TDX_LENGTH, "tdx.quote",
-                          "PCK chain size %u at offset %zu differs from the "
-                          "%zu bytes left in the certification data",
-                          size, c->abs + c->pos - 4, c->len - c->pos);
+    size = c->len - c->pos;
     q->pck_chain = (const char *)take(c, size);
     q->pck_chain_len = size;
     /* Quote generators terminate the PEM text with one NUL. */
@@ -177,26 +194,16 @@ static attls_code parse_signature_data(cursor *c, attls_tdx_quote *q,
 {
     attls_code rc = need(c, SIG_FIXED_LEN, "signature data fixed part", st);
     cursor cert;
-    uint16_t type;
-    uint32_t size;
 
     if (rc != ATTLS_OK)
         return rc;
     q->signature = take(c, ATTLS_TDX_SIG_LEN);
     q->att_key = take(c, ATTLS_TDX_KEY_LEN);
-    type = attls_le16(take(c, 2));
-    size = attls_le32(take(c, 4));
-    if (type != ATTLS_TDX_CERT_QE_REPORT)
-        return attls_fail(st, ATTLS_E_TDX_CERT_DATA, "tdx.quote",
-                          "certification data type %u at offset %zu is not "
-                          "6 (QE report certification data)",
-                          type, c->abs + c->pos - 6);
-    if (size != c->len - c->pos)
-        return attls_fail(st, ATTLS_E_TDX_LENGTH, "tdx.quote",
-                          "certification data size %u at offset %zu differs "
-                          "from the %zu bytes left in the signature data",
-                          size, c->abs + c->pos - 4, c->len - c->pos);
-    cert = (cursor){c->base + c->pos, size, 0, c->abs + c->pos,
+    rc = cert_header(c, ATTLS_TDX_CERT_QE_REPORT,
+                     "certification data (6 = QE report)", st);
+    if (rc != ATTLS_OK)
+        return rc;
+    cert = (cursor){c->base + c->pos, c->len - c->pos, 0, c->abs + c->pos,
                     ATTLS_E_TDX_LENGTH};
     return parse_qe_cert_data(&cert, q, st);
 }

@@ -19,28 +19,29 @@ void attls_tdx_tcb_result_free(attls_tdx_tcb_result *r)
     memset(r, 0, sizeof(*r));
 }
 
-attls_code attls_tdx_check_fmspc(const attls_tdx_tcb_info *ti,
-                                 const attls_pck_sgx_ext *pck, attls_status *st)
+static attls_code same_id(const uint8_t *tcb_info, const uint8_t *pck,
+                          size_t len, const char *what, attls_status *st)
 {
     char want[13], got[13];
 
-    if (memcmp(ti->fmspc, pck->fmspc, sizeof(pck->fmspc)) != 0) {
-        attls_hex_encode(ti->fmspc, sizeof(ti->fmspc), want);
-        attls_hex_encode(pck->fmspc, sizeof(pck->fmspc), got);
-        return attls_fail(st, ATTLS_E_TDX_FMSPC_MISMATCH, "tdx.fmspc",
-                          "TCB Info is for FMSPC %s, the PCK certificate "
-                          "has FMSPC %s",
-                          want, got);
-    }
-    if (memcmp(ti->pceid, pck->pceid, sizeof(pck->pceid)) != 0) {
-        attls_hex_encode(ti->pceid, sizeof(ti->pceid), want);
-        attls_hex_encode(pck->pceid, sizeof(pck->pceid), got);
-        return attls_fail(st, ATTLS_E_TDX_FMSPC_MISMATCH, "tdx.fmspc",
-                          "TCB Info is for PCE ID %s, the PCK certificate "
-                          "has PCE ID %s",
-                          want, got);
-    }
-    return ATTLS_OK;
+    if (memcmp(tcb_info, pck, len) == 0)
+        return ATTLS_OK;
+    attls_hex_encode(tcb_info, len, want);
+    attls_hex_encode(pck, len, got);
+    return attls_fail(st, ATTLS_E_TDX_FMSPC_MISMATCH, "tdx.fmspc",
+                      "TCB Info is for %s %s, the PCK certificate has %s %s",
+                      what, want, what, got);
+}
+
+attls_code attls_tdx_check_fmspc(const attls_tdx_tcb_info *ti,
+                                 const attls_pck_sgx_ext *pck, attls_status *st)
+{
+    attls_code rc =
+        same_id(ti->fmspc, pck->fmspc, sizeof(pck->fmspc), "FMSPC", st);
+
+    if (rc == ATTLS_OK)
+        rc = same_id(ti->pceid, pck->pceid, sizeof(pck->pceid), "PCE ID", st);
+    return rc;
 }
 
 /* (value & mask) == expected, byte-wise over @p len bytes. */
