@@ -137,6 +137,41 @@ extern "C" {
     X(ATTLS_E_RENEW_STATE, 815, "current certificate unusable for renewal")    \
     X(ATTLS_E_EXEC, 816, "reload command failed")
 
+/*
+ * 700-799: TPM-resident keys, the TSS2 key file and the provider. These
+ * values double as the provider's OpenSSL reason codes (ERR_GET_REASON).
+ */
+#define ATTLS_ERRORS_KEY(X)                                                    \
+    X(ATTLS_E_TPM_UNREACHABLE, 700, "no TPM reachable through the TCTI")       \
+    X(ATTLS_E_TPM_TCTI, 701, "TCTI configuration invalid or module missing")   \
+    X(ATTLS_E_TPM_COMMAND, 702, "TPM command failed")                          \
+    X(ATTLS_E_TPM_HANDLE, 703, "TPM handle does not exist")                    \
+    X(ATTLS_E_TPM_AUTH, 704, "TPM authorization failed (wrong auth value)")    \
+    X(ATTLS_E_TPM_BUSY, 705, "TPM busy: retries exhausted")                    \
+    X(ATTLS_E_TPM_MEMORY, 706, "TPM out of object or session memory")          \
+    X(ATTLS_E_TPM_PARENT, 707, "parent key could not be opened")               \
+    X(ATTLS_E_TPM_LOAD, 708, "key blob does not load under its parent")        \
+    X(ATTLS_E_TPM_LOCKOUT, 709, "TPM in dictionary-attack lockout")            \
+    X(ATTLS_E_KEYFILE_PARSE, 710, "TSS2 key file malformed")                   \
+    X(ATTLS_E_KEYFILE_TYPE, 711, "TSS2 key file type (OID) not supported")     \
+    X(ATTLS_E_KEYFILE_POLICY, 712,                                             \
+      "TSS2 key file uses policy, secret or authPolicy (not supported)")       \
+    X(ATTLS_E_KEYFILE_PARENT, 713, "TSS2 key file parent handle invalid")      \
+    X(ATTLS_E_KEYFILE_BLOB, 714, "TSS2 key file public or private blob bad")   \
+    X(ATTLS_E_KEY_UNSUPPORTED, 720, "key algorithm, curve or size unsupported")\
+    X(ATTLS_E_KEY_ATTRIBUTES, 721, "TPM key attributes forbid this use")       \
+    X(ATTLS_E_KEY_NOT_PRIVATE, 722, "operation needs a TPM key, key is public")\
+    X(ATTLS_E_PRIVATE_EXPORT, 723, "private key material cannot leave the TPM")\
+    X(ATTLS_E_SIG_PARAM, 724, "signature parameter unsupported or invalid")    \
+    X(ATTLS_E_DIGEST, 725, "digest unavailable or wrong size")                 \
+    X(ATTLS_E_URI, 726, "attls: URI malformed")                                \
+    X(ATTLS_E_AUTH_MISSING, 727, "key needs an auth value and none was given") \
+    X(ATTLS_E_CONFIG, 728, "provider configuration invalid")                   \
+    X(ATTLS_E_FORKED, 729, "operation begun before fork() used in the child")  \
+    X(ATTLS_E_TPM_RECURSION, 730, "TPM used from inside a TPM operation")      \
+    X(ATTLS_E_KEY_MISMATCH, 731, "key parameters do not match")                \
+    X(ATTLS_E_KEYGEN, 732, "key generation refused or failed")
+
 #define ATTLS_ERRORS_ALL(X)                                                    \
     ATTLS_ERRORS_GENERIC(X)                                                    \
     ATTLS_ERRORS_X509(X)                                                       \
@@ -145,7 +180,8 @@ extern "C" {
     ATTLS_ERRORS_HCL(X)                                                        \
     ATTLS_ERRORS_TPM(X)                                                        \
     ATTLS_ERRORS_EVIDENCE(X)                                                   \
-    ATTLS_ERRORS_PLATFORM(X)
+    ATTLS_ERRORS_PLATFORM(X)                                                   \
+    ATTLS_ERRORS_KEY(X)
 
 #define ATTLS_ERROR_ENUM_(name, value, text) name = value,
 /** Every result code attls can return. */
