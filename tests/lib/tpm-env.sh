@@ -1,0 +1,222 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# tpm-env.sh: start and stop what TPM tests run against, from bash.
+#
+#   . "$src/tests/lib/tpm-env.sh"
+#   require_tools swtpm tpm2_getcap   # exit 77 (meson "skipped") if missing
+#   tpmenv_init NAME                  # state dir $TPMENV_DIR; stop_all on EXIT
+#   start_swtpm                       # sets SWTPM_PORT, SWTPM_TCTI, TPM_TCTI
+#   start_abrmd                       # private dbus + tpm2-abrmd; TPM_TCTI
+#   stop_abrmd                        # back to swtpm directly
+#   assert_no_handles                 # no transient object / session left
+#   swtpm_commands                    # TPM command names swtpm has served
+#
+# swtpm runs in the foreground of its own process group (not --daemon: it
+# comes up in failure mode that way here), on a free port pair of 127.0.0.1,
+# already started (startup-clear). With SWTPM_LOG_COMMANDS=1 it logs every
+# command so that swtpm_commands can count them. stop_all (the EXIT trap,
+# also on failure and signals) stops every service in reverse order and
+# removes the state dir (kept with ATTLS_KEEP_STATE=1).
+
+: "${TPMENV_START_TIMEOUT:=20}"
+TPMENV_DIR=
+TPMENV_SERVICES=()
+SWTPM_PORT=
+SWTPM_TCTI=
+ABRMD_TCTI=
+TPM_TCTI=
+
+tpmenv_die() {
+    echo "tpm-env: FAIL: $*" >&2
+    exit 1
+}
+
+require_tools() {
+    local t
+    for t in "$@"; do
+        command -v "$t" >/dev/null 2>&1 && continue
+        echo "tpm-env: SKIP: $t not installed" >&2
+        exit 77
+    done
+}
+
+tpmenv_init() {
+    TPMENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/attls-${1:-test}.XXXXXX") ||
+        tpmenv_die "cannot create a state dir"
+    trap stop_all EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# free_port COUNT: a base port P with P..P+COUNT-1 free on 127.0.0.1 now.
+free_port() {
+    python3 - "${1:-1}" <<'PY'
+import random, socket, sys
+n = int(sys.argv[1])
+for _ in range(500):
+    base = random.randint(20000, 60000 - n)
+    socks = []
+    try:
+        for p in range(base, base + n):
+            s = socket.socket()
+            socks.append(s)
+            s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        for s in socks:
+            s.close()
+    print(base)
+    sys.exit(0)
+sys.exit("no free port")
+PY
+}
+
+# Listening check without connecting (swtpm serves one connection at once).
+port_listening() {
+    ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+tpmenv_spawn() { # NAME CMD...: background, own session, logged, registered
+    local name=$1
+    shift
+    setsid "$@" >"$TPMENV_DIR/$name.log" 2>&1 </dev/null &
+    TPMENV_LAST_PID=$!
+    TPMENV_SERVICES+=("$name:$TPMENV_LAST_PID")
+}
+
+tpmenv_stop() { # NAME: TERM its process group, KILL after 10 s
+    local name=$1 entry pid= keep=() i
+    for entry in "${TPMENV_SERVICES[@]}"; do
+        if [ "${entry%%:*}" = "$name" ]; then pid=${entry#*:}; else keep+=("$entry"); fi
+    done
+    [ -n "$pid" ] || return 0
+    TPMENV_SERVICES=("${keep[@]}")
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    for ((i = 0; i < 200; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+stop_all() {
+    local rc=$? i s=("${TPMENV_SERVICES[@]}") f
+    trap - EXIT INT TERM
+    for ((i = ${#s[@]} - 1; i >= 0; i--)); do
+        tpmenv_stop "${s[i]%%:*}"
+    done
+    if [ -n "$TPMENV_DIR" ] && [ -d "$TPMENV_DIR" ]; then
+        if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+            for f in "$TPMENV_DIR"/*.log; do
+                [ -s "$f" ] || continue
+                echo "----- ${f##*/} (last 20 lines)" >&2
+                tail -n 20 "$f" >&2
+            done
+        fi
+        [ "${ATTLS_KEEP_STATE:-0}" = 1 ] || rm -rf "$TPMENV_DIR"
+    fi
+    exit "$rc"
+}
+
+start_swtpm() {
+    local state=$TPMENV_DIR/swtpm port attempt deadline log=()
+    mkdir -p "$state"
+    [ "${SWTPM_LOG_COMMANDS:-0}" = 1 ] &&
+        log=(--log "file=$TPMENV_DIR/swtpm-io.txt,level=20")
+    for attempt in 1 2 3 4 5; do
+        port=$(free_port 2) || tpmenv_die "no free port for swtpm"
+        tpmenv_spawn swtpm swtpm socket --tpm2 \
+            --server "type=tcp,port=$port,bindaddr=127.0.0.1" \
+            --ctrl "type=tcp,port=$((port + 1)),bindaddr=127.0.0.1" \
+            --tpmstate "dir=$state" --flags not-need-init,startup-clear "${log[@]}"
+        deadline=$((SECONDS + TPMENV_START_TIMEOUT))
+        while ! port_listening "$port" && kill -0 "$TPMENV_LAST_PID" 2>/dev/null &&
+            [ $SECONDS -lt $deadline ]; do
+            sleep 0.05
+        done
+        if port_listening "$port"; then
+            SWTPM_PORT=$port
+            SWTPM_TCTI="swtpm:host=127.0.0.1,port=$port"
+            TPM_TCTI=$SWTPM_TCTI
+            tpm2_getrandom -T "$SWTPM_TCTI" 8 >/dev/null ||
+                tpmenv_die "swtpm on port $port is not operational"
+            return 0
+        fi
+        tpmenv_stop swtpm
+        echo "tpm-env: swtpm did not come up on $port (attempt $attempt)" >&2
+    done
+    tpmenv_die "swtpm did not start"
+}
+
+start_abrmd() {
+    local out=$TPMENV_DIR/dbus.out pid deadline root=()
+    [ -n "$SWTPM_PORT" ] || tpmenv_die "start_abrmd needs start_swtpm first"
+    dbus-daemon --session --address="unix:path=$TPMENV_DIR/bus" \
+        --print-address=1 --print-pid=1 --fork --nopidfile >"$out" \
+        2>"$TPMENV_DIR/dbus.log" || tpmenv_die "dbus-daemon did not start"
+    pid=$(sed -n 2p "$out")
+    [[ "$pid" =~ ^[0-9]+$ ]] || tpmenv_die "dbus-daemon printed no pid"
+    TPMENV_SERVICES+=("dbus:$pid")
+    export DBUS_SESSION_BUS_ADDRESS
+    DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p "$out")
+    [ "$(id -u)" -ne 0 ] || root=(--allow-root)
+    tpmenv_spawn abrmd tpm2-abrmd --session "${root[@]}" --flush-all \
+        --tcti="$SWTPM_TCTI"
+    deadline=$((SECONDS + TPMENV_START_TIMEOUT))
+    until tpm2_getcap -T tabrmd:bus_type=session properties-fixed >/dev/null 2>&1; do
+        kill -0 "$TPMENV_LAST_PID" 2>/dev/null || tpmenv_die "tpm2-abrmd exited"
+        [ $SECONDS -lt $deadline ] || tpmenv_die "tpm2-abrmd not reachable"
+        sleep 0.1
+    done
+    ABRMD_TCTI=tabrmd:bus_type=session
+    TPM_TCTI=$ABRMD_TCTI
+}
+
+stop_abrmd() {
+    tpmenv_stop abrmd
+    tpmenv_stop dbus
+    unset DBUS_SESSION_BUS_ADDRESS
+    ABRMD_TCTI=
+    TPM_TCTI=$SWTPM_TCTI
+}
+
+# assert_no_handles: no transient object and no session in swtpm. Asks swtpm
+# itself, so tpm2-abrmd (which hides other clients' handles) must be stopped.
+assert_no_handles() {
+    local cap out left=
+    [ -z "$ABRMD_TCTI" ] || tpmenv_die "assert_no_handles: stop_abrmd first"
+    for cap in handles-transient handles-loaded-session handles-saved-session; do
+        out=$(tpm2_getcap -T "$SWTPM_TCTI" "$cap") || tpmenv_die "tpm2_getcap $cap"
+        out=$(sed -n 's/^- \(0x[0-9a-fA-F]*\).*/\1/p' <<<"$out")
+        [ -z "$out" ] || left+="$cap: $out"$'\n'
+    done
+    [ -z "$left" ] && return 0
+    echo "tpm-env: TPM handles left behind:" >&2
+    printf '%s' "$left" >&2
+    return 1
+}
+
+# swtpm_commands: one TPM command name per line, in the order swtpm served
+# them (needs SWTPM_LOG_COMMANDS=1 before start_swtpm).
+swtpm_commands() {
+    python3 - "$TPMENV_DIR/swtpm-io.txt" <<'PY'
+import re, sys
+names = {0x131: "CreatePrimary", 0x153: "Create", 0x157: "Load",
+         0x15D: "Sign", 0x159: "RSA_Decrypt", 0x165: "FlushContext",
+         0x173: "ReadPublic", 0x17A: "GetCapability", 0x17B: "GetRandom",
+         0x120: "EvictControl", 0x176: "StartAuthSession"}
+lines = open(sys.argv[1]).read().splitlines()
+for i, line in enumerate(lines):
+    if "SWTPM_IO_Read" not in line:
+        continue
+    hexbytes = " ".join(lines[i + 1:i + 3]).split()
+    if len(hexbytes) < 10:
+        continue
+    cc = int("".join(hexbytes[6:10]), 16)
+    print(names.get(cc, "0x%x" % cc))
+PY
+}
