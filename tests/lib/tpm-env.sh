@@ -1,34 +1,51 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # variables are read by the caller
 # SPDX-License-Identifier: Apache-2.0
 #
-# tpm-env.sh: start and stop what TPM tests run against, from bash.
+# tpm-env.sh: start and stop what TPM tests, benchmarks and the demo run
+# against, from bash: swtpm, a private D-Bus bus with tpm2-abrmd, nginx.
 #
 #   . "$src/tests/lib/tpm-env.sh"
 #   require_tools swtpm tpm2_getcap   # exit 77 (meson "skipped") if missing
 #   tpmenv_init NAME                  # state dir $TPMENV_DIR; stop_all on EXIT
 #   start_swtpm                       # sets SWTPM_PORT, SWTPM_TCTI, TPM_TCTI
-#   start_abrmd                       # private dbus + tpm2-abrmd; TPM_TCTI
+#   start_abrmd [ABRMD_ARG...]        # private dbus + tpm2-abrmd; TPM_TCTI
 #   stop_abrmd                        # back to swtpm directly
+#   render_template IN OUT            # @NAME@ -> value of shell variable NAME
+#   start_nginx CONF PORT...          # NGINX_PID once every PORT listens
+#   nginx_workers / nginx_reload      # worker pids; SIGHUP + wait for new ones
+#   stop_nginx                        # graceful stop
 #   assert_no_handles                 # no transient object / session left
 #   swtpm_commands                    # TPM command names swtpm has served
 #
 # swtpm runs in the foreground of its own process group (not --daemon: it
 # comes up in failure mode that way here), on a free port pair of 127.0.0.1,
 # already started (startup-clear). With SWTPM_LOG_COMMANDS=1 it logs every
-# command so that swtpm_commands can count them. stop_all (the EXIT trap,
-# also on failure and signals) stops every service in reverse order and
-# removes the state dir (kept with ATTLS_KEEP_STATE=1).
+# command so that swtpm_commands can count them (all clients together,
+# tpm2-abrmd's own context swapping included; tests/lib/tpm-pcap-stats counts
+# per client instead). stop_all (the EXIT trap, also on failure and signals)
+# stops every service in reverse order, prints the tail of every log when the
+# script fails, and removes the state dir (kept with ATTLS_KEEP_STATE=1).
+#
+# TPM_TCTI is what clients should use: swtpm directly after start_swtpm (one
+# connection at a time, no resource manager), tpm2-abrmd after start_abrmd
+# (clients: "tabrmd:bus_type=session" with DBUS_SESSION_BUS_ADDRESS exported).
 
 : "${TPMENV_START_TIMEOUT:=20}"
 TPMENV_DIR=
-TPMENV_SERVICES=()
+TPMENV_MAIN_PID=
+TPMENV_SERVICES=() # "name:pid", in start order
 SWTPM_PORT=
 SWTPM_TCTI=
 ABRMD_TCTI=
 TPM_TCTI=
+NGINX_PID=
+
+tpmenv_log() {
+    echo "tpm-env: $*" >&2
+}
 
 tpmenv_die() {
-    echo "tpm-env: FAIL: $*" >&2
+    tpmenv_log "FAIL: $*"
     exit 1
 }
 
@@ -36,7 +53,7 @@ require_tools() {
     local t
     for t in "$@"; do
         command -v "$t" >/dev/null 2>&1 && continue
-        echo "tpm-env: SKIP: $t not installed" >&2
+        tpmenv_log "SKIP: $t not installed"
         exit 77
     done
 }
@@ -44,6 +61,7 @@ require_tools() {
 tpmenv_init() {
     TPMENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/attls-${1:-test}.XXXXXX") ||
         tpmenv_die "cannot create a state dir"
+    TPMENV_MAIN_PID=$BASHPID
     trap stop_all EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -78,6 +96,20 @@ port_listening() {
     ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
 }
 
+# wait_for_ports PID PORT...: wait until every PORT listens; fail as soon as
+# PID exits or after TPMENV_START_TIMEOUT seconds.
+wait_for_ports() {
+    local pid=$1 port deadline=$((SECONDS + TPMENV_START_TIMEOUT))
+    shift
+    for port in "$@"; do
+        until port_listening "$port"; do
+            kill -0 "$pid" 2>/dev/null || return 1
+            [ $SECONDS -lt $deadline ] || return 1
+            sleep 0.05
+        done
+    done
+}
+
 tpmenv_spawn() { # NAME CMD...: background, own session, logged, registered
     local name=$1
     shift
@@ -98,6 +130,7 @@ tpmenv_stop() { # NAME: TERM its process group, KILL after 10 s
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
     done
+    # Also ends what outlived the leader of the group (nginx workers).
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     return 0
@@ -105,25 +138,34 @@ tpmenv_stop() { # NAME: TERM its process group, KILL after 10 s
 
 stop_all() {
     local rc=$? i s=("${TPMENV_SERVICES[@]}") f
-    trap - EXIT INT TERM
+    # Finish the cleanup even when another signal arrives meanwhile (meson
+    # sends SIGTERM on a timeout; a second one must not leave processes).
+    trap - EXIT
+    trap '' INT TERM
+    # A subshell that inherited the trap owns none of the services.
+    [ "$BASHPID" = "$TPMENV_MAIN_PID" ] || exit "$rc"
     for ((i = ${#s[@]} - 1; i >= 0; i--)); do
         tpmenv_stop "${s[i]%%:*}"
     done
     if [ -n "$TPMENV_DIR" ] && [ -d "$TPMENV_DIR" ]; then
         if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
-            for f in "$TPMENV_DIR"/*.log; do
+            while IFS= read -r f; do
                 [ -s "$f" ] || continue
-                echo "----- ${f##*/} (last 20 lines)" >&2
-                tail -n 20 "$f" >&2
-            done
+                echo "----- ${f#"$TPMENV_DIR"/} (last 30 lines)" >&2
+                tail -n 30 "$f" >&2
+            done < <(find "$TPMENV_DIR" -name '*.log' -type f | sort)
         fi
-        [ "${ATTLS_KEEP_STATE:-0}" = 1 ] || rm -rf "$TPMENV_DIR"
+        if [ "${ATTLS_KEEP_STATE:-0}" = 1 ]; then
+            tpmenv_log "state kept in $TPMENV_DIR"
+        else
+            rm -rf "$TPMENV_DIR"
+        fi
     fi
     exit "$rc"
 }
 
 start_swtpm() {
-    local state=$TPMENV_DIR/swtpm port attempt deadline log=()
+    local state=$TPMENV_DIR/swtpm port attempt log=()
     mkdir -p "$state"
     [ "${SWTPM_LOG_COMMANDS:-0}" = 1 ] &&
         log=(--log "file=$TPMENV_DIR/swtpm-io.txt,level=20")
@@ -133,25 +175,24 @@ start_swtpm() {
             --server "type=tcp,port=$port,bindaddr=127.0.0.1" \
             --ctrl "type=tcp,port=$((port + 1)),bindaddr=127.0.0.1" \
             --tpmstate "dir=$state" --flags not-need-init,startup-clear "${log[@]}"
-        deadline=$((SECONDS + TPMENV_START_TIMEOUT))
-        while ! port_listening "$port" && kill -0 "$TPMENV_LAST_PID" 2>/dev/null &&
-            [ $SECONDS -lt $deadline ]; do
-            sleep 0.05
-        done
-        if port_listening "$port"; then
+        if wait_for_ports "$TPMENV_LAST_PID" "$port"; then
             SWTPM_PORT=$port
             SWTPM_TCTI="swtpm:host=127.0.0.1,port=$port"
             TPM_TCTI=$SWTPM_TCTI
+            # A TPM in failure mode still answers GetCapability; GetRandom
+            # proves it is operational.
             tpm2_getrandom -T "$SWTPM_TCTI" 8 >/dev/null ||
                 tpmenv_die "swtpm on port $port is not operational"
             return 0
         fi
         tpmenv_stop swtpm
-        echo "tpm-env: swtpm did not come up on $port (attempt $attempt)" >&2
+        tpmenv_log "swtpm did not come up on $port (attempt $attempt)"
     done
     tpmenv_die "swtpm did not start"
 }
 
+# start_abrmd [ABRMD_ARG...]: extra arguments go to tpm2-abrmd (for example
+# --max-transients=N).
 start_abrmd() {
     local out=$TPMENV_DIR/dbus.out pid deadline root=()
     [ -n "$SWTPM_PORT" ] || tpmenv_die "start_abrmd needs start_swtpm first"
@@ -165,7 +206,7 @@ start_abrmd() {
     DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p "$out")
     [ "$(id -u)" -ne 0 ] || root=(--allow-root)
     tpmenv_spawn abrmd tpm2-abrmd --session "${root[@]}" --flush-all \
-        --tcti="$SWTPM_TCTI"
+        --tcti="$SWTPM_TCTI" "$@"
     deadline=$((SECONDS + TPMENV_START_TIMEOUT))
     until tpm2_getcap -T tabrmd:bus_type=session properties-fixed >/dev/null 2>&1; do
         kill -0 "$TPMENV_LAST_PID" 2>/dev/null || tpmenv_die "tpm2-abrmd exited"
@@ -184,6 +225,65 @@ stop_abrmd() {
     TPM_TCTI=$SWTPM_TCTI
 }
 
+# render_template IN OUT: copy IN to OUT replacing every @NAME@ with the value
+# of shell variable NAME; fails when a named variable is unset.
+render_template() {
+    local in=$1 out=$2 name text
+    text=$(<"$in") || tpmenv_die "cannot read template $in"
+    while read -r name; do
+        name=${name//@/}
+        [ -n "${!name+set}" ] || tpmenv_die "$in: @$name@ has no value"
+        text=${text//@$name@/${!name}}
+    done < <(grep -o '@[A-Za-z_][A-Za-z0-9_]*@' "$in" | sort -u)
+    printf '%s\n' "$text" >"$out"
+}
+
+# start_nginx CONF PORT...: check CONF (which must say "daemon off;"), start
+# nginx with its prefix in $TPMENV_DIR/nginx (logs in nginx/logs), and wait
+# until every PORT listens. Sets NGINX_PID (the master).
+start_nginx() {
+    local conf=$1 prefix=$TPMENV_DIR/nginx
+    shift
+    mkdir -p "$prefix/logs" "$prefix/tmp"
+    if ! nginx -q -t -p "$prefix" -c "$conf" -e "$prefix/logs/error.log" \
+        >"$TPMENV_DIR/nginx-t.log" 2>&1; then
+        cat "$TPMENV_DIR/nginx-t.log" >&2
+        tpmenv_die "nginx -t failed for $conf"
+    fi
+    tpmenv_spawn nginx nginx -p "$prefix" -c "$conf" -e "$prefix/logs/error.log"
+    NGINX_PID=$TPMENV_LAST_PID
+    wait_for_ports "$NGINX_PID" "$@" || tpmenv_die "nginx did not start"
+}
+
+# nginx_workers: the pids of the nginx master's worker processes, sorted.
+nginx_workers() {
+    pgrep -P "$NGINX_PID" | sort
+}
+
+# nginx_reload: SIGHUP the master; wait until none of the old workers is left
+# and as many new ones run.
+nginx_reload() {
+    local before after n deadline=$((SECONDS + TPMENV_START_TIMEOUT))
+    before=$(nginx_workers)
+    n=$(wc -l <<<"$before")
+    kill -HUP "$NGINX_PID" || tpmenv_die "nginx master $NGINX_PID is gone"
+    while :; do
+        after=$(nginx_workers)
+        if [ "$(wc -l <<<"$after")" -eq "$n" ] &&
+            [ -z "$(comm -12 <(echo "$before") <(echo "$after"))" ]; then
+            return 0
+        fi
+        kill -0 "$NGINX_PID" 2>/dev/null || tpmenv_die "nginx died on reload"
+        [ $SECONDS -lt $deadline ] || tpmenv_die "nginx reload did not finish"
+        sleep 0.1
+    done
+}
+
+stop_nginx() {
+    tpmenv_stop nginx
+    NGINX_PID=
+}
+
 # assert_no_handles: no transient object and no session in swtpm. Asks swtpm
 # itself, so tpm2-abrmd (which hides other clients' handles) must be stopped.
 assert_no_handles() {
@@ -195,7 +295,7 @@ assert_no_handles() {
         [ -z "$out" ] || left+="$cap: $out"$'\n'
     done
     [ -z "$left" ] && return 0
-    echo "tpm-env: TPM handles left behind:" >&2
+    tpmenv_log "TPM handles left behind:"
     printf '%s' "$left" >&2
     return 1
 }

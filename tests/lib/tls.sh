@@ -1,0 +1,119 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# tls.sh: certificates, OpenSSL configurations and TLS clients for attls'
+# integration tests, benchmarks and demo. Source it after tpm-env.sh.
+#
+#   make_ca DIR                        # DIR/ca.key, DIR/ca.crt (software)
+#   issue_cert PUBKEY_PEM CRT [CN]     # CA-signed server cert for a public key
+#   make_software_key KEY CRT [ALG]    # software key + CA-signed cert
+#   make_openssl_cnf OUT TCTI [MODULE] # conf/openssl.cnf for tests
+#   tls_get PORT [S_CLIENT ARG...]     # one verified handshake + GET /
+#   expect_field OUTPUT NAME VALUE     # check one "Name: value" line of tls_get
+#
+# Clients always run with the system OpenSSL configuration (no attls), verify
+# the chain against the test CA and check the host name "localhost".
+
+TLS_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TLS_CA_DIR=
+
+# Run openssl as a client would: without any provider configuration of ours.
+client_openssl() {
+    env -u OPENSSL_CONF -u OPENSSL_MODULES openssl "$@"
+}
+
+# make_ca DIR: a software ECDSA P-256 CA for the test's server certificates.
+make_ca() {
+    TLS_CA_DIR=$1
+    mkdir -p "$TLS_CA_DIR"
+    client_openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+        -nodes -keyout "$TLS_CA_DIR/ca.key" -out "$TLS_CA_DIR/ca.crt" \
+        -subj "/CN=attls test CA" -days 2 \
+        -addext basicConstraints=critical,CA:TRUE \
+        -addext keyUsage=critical,keyCertSign 2>/dev/null ||
+        tpmenv_die "cannot create the test CA"
+}
+
+# issue_cert PUBKEY_PEM CRT [CN]: a server certificate for the public key in
+# PUBKEY_PEM, signed by the test CA. Only the public key is needed, so this
+# works for any provider's key (x509 -force_pubkey on a throwaway request).
+issue_cert() {
+    local pub=$1 crt=$2 cn=${3:-localhost} tmp
+    [ -n "$TLS_CA_DIR" ] || tpmenv_die "issue_cert needs make_ca first"
+    tmp=$(mktemp -d "$TLS_CA_DIR/req.XXXXXX")
+    cat >"$tmp/ext.cnf" <<EXT
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:$cn
+EXT
+    if ! client_openssl req -new -newkey ec \
+        -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/throwaway.key" \
+        -subj "/CN=$cn" -out "$tmp/req.csr" 2>"$tmp/err" ||
+        ! client_openssl x509 -req -in "$tmp/req.csr" -force_pubkey "$pub" \
+            -CA "$TLS_CA_DIR/ca.crt" -CAkey "$TLS_CA_DIR/ca.key" \
+            -set_serial "0x$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')" \
+            -days 2 -extfile "$tmp/ext.cnf" -out "$crt" 2>"$tmp/err"; then
+        cat "$tmp/err" >&2
+        tpmenv_die "cannot issue a certificate for $pub"
+    fi
+    rm -rf "$tmp"
+}
+
+# make_software_key KEY CRT [ALG]: a software key (ec-p256 default, ec-p384,
+# rsa2048) and its certificate.
+make_software_key() {
+    local key=$1 crt=$2 alg=${3:-ec-p256} opts
+    case $alg in
+    ec-p256) opts=(-algorithm EC -pkeyopt ec_paramgen_curve:P-256) ;;
+    ec-p384) opts=(-algorithm EC -pkeyopt ec_paramgen_curve:P-384) ;;
+    rsa2048) opts=(-algorithm RSA -pkeyopt rsa_keygen_bits:2048) ;;
+    *) tpmenv_die "make_software_key: unknown algorithm $alg" ;;
+    esac
+    if ! client_openssl genpkey "${opts[@]}" -out "$key" 2>/dev/null ||
+        ! client_openssl pkey -in "$key" -pubout -out "$key.pub"; then
+        tpmenv_die "cannot create software key $key"
+    fi
+    issue_cert "$key.pub" "$crt"
+}
+
+# make_openssl_cnf OUT TCTI [MODULE]: the shipped conf/openssl.cnf with the
+# TPM at TCTI and, for a build tree, the provider module's full path.
+make_openssl_cnf() {
+    local out=$1 tcti=$2 module=${3:-}
+    sed -e "s|^tcti = .*|tcti = $tcti|" "$TLS_SRC/conf/openssl.cnf" >"$out"
+    grep -q "^tcti = $tcti\$" "$out" ||
+        tpmenv_die "conf/openssl.cnf has no 'tcti =' line to set"
+    if [ -n "$module" ]; then
+        sed -i -e "/^\[attls_sect\]/a module = $module" "$out"
+    fi
+}
+
+# tls_get PORT [S_CLIENT ARG...]: one handshake with 127.0.0.1:PORT that
+# must verify (CA, host name), then "GET /"; prints s_client's -brief summary
+# and the response. Fails when the handshake or verification fails.
+tls_get() {
+    local port=$1 out rc=0
+    shift
+    out=$(printf 'GET / HTTP/1.0\r\nHost: localhost\r\n\r\n' |
+        timeout 20 env -u OPENSSL_CONF -u OPENSSL_MODULES openssl s_client \
+            -connect "127.0.0.1:$port" -servername localhost \
+            -CAfile "$TLS_CA_DIR/ca.crt" -verify_return_error \
+            -verify_hostname localhost -brief -ign_eof "$@" 2>&1) || rc=$?
+    printf '%s\n' "$out"
+    if [ $rc -ne 0 ]; then
+        { echo "$out"; tpmenv_log "handshake with port $port ($*) failed"; } >&2
+        return 1
+    fi
+}
+
+# expect_field OUTPUT NAME VALUE: OUTPUT (of tls_get) has "NAME: VALUE".
+expect_field() {
+    local got
+    got=$(sed -n "s/^$2: //p" <<<"$1" | head -n 1)
+    if [ "$got" != "$3" ]; then
+        echo "$1" >&2
+        tpmenv_log "expected '$2: $3', got '${got:-nothing}'"
+        return 1
+    fi
+}
