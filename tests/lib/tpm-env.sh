@@ -119,20 +119,20 @@ tpmenv_spawn() { # NAME CMD...: background, own session, logged, registered
 }
 
 tpmenv_stop() { # NAME: TERM its process group, KILL after 10 s
-    local name=$1 entry pid= keep=() i
+    local name=$1 entry pid='' keep=() i
     for entry in "${TPMENV_SERVICES[@]}"; do
         if [ "${entry%%:*}" = "$name" ]; then pid=${entry#*:}; else keep+=("$entry"); fi
     done
     [ -n "$pid" ] || return 0
     TPMENV_SERVICES=("${keep[@]}")
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || :
     for ((i = 0; i < 200; i++)); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
     done
     # Also ends what outlived the leader of the group (nginx workers).
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || :
+    wait "$pid" 2>/dev/null || :
     return 0
 }
 
