@@ -5,15 +5,15 @@
 
 #include "common/timeutil.h"
 
-void attls_x509_subject_str(X509 *x, char *buf, size_t len)
+void attls_x509_name_str(const X509_NAME *name, char *buf, size_t len)
 {
     BIO *bio = BIO_new(BIO_s_mem());
     int n = 0;
 
     buf[0] = '\0';
-    if (bio == NULL || x == NULL)
+    if (bio == NULL || name == NULL)
         goto end;
-    if (X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
+    if (X509_NAME_print_ex(bio, name, 0,
                            XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) < 0)
         goto end;
     n = BIO_read(bio, buf, (int)len - 1);
@@ -22,6 +22,13 @@ void attls_x509_subject_str(X509 *x, char *buf, size_t len)
         snprintf(buf, len, "(empty subject)");
 end:
     BIO_free(bio);
+}
+
+void attls_x509_subject_str(X509 *x, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (x != NULL)
+        attls_x509_name_str(X509_get_subject_name(x), buf, len);
 }
 
 static attls_code map_verify_error(int err)

@@ -44,4 +44,7 @@ attls_code attls_x509_chain_verify(X509 *leaf, const attls_chain_params *p,
 /** One-line subject of @p x for messages ("CN=SEV-Milan, ..."). */
 void attls_x509_subject_str(X509 *x, char *buf, size_t len);
 
+/** One-line form of any name (issuer, CRL issuer), as above. */
+void attls_x509_name_str(const X509_NAME *name, char *buf, size_t len);
+
 #endif

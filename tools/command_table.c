@@ -8,5 +8,11 @@
 const attls_command attls_commands[] = {
     {"verify-tdx", attls_cmd_verify_tdx,
      "verify an Intel TDX quote offline, optionally with Intel collateral"},
+    {"verify-quote", attls_cmd_verify_quote,
+     "verify a TPM2_Quote (TPMS_ATTEST + signature) offline"},
+    {"verify-certify", attls_cmd_verify_certify,
+     "verify a TPM2_Certify binding a key to the AK offline"},
+    {"verify-akcert", attls_cmd_verify_akcert,
+     "verify an Azure or GCE vTPM AK certificate offline"},
     {NULL, NULL, NULL},
 };

@@ -19,5 +19,8 @@ extern const attls_command attls_commands[];
 
 /* Entry points, one per tools/cmd_*.c. */
 int attls_cmd_verify_tdx(int argc, char **argv);
+int attls_cmd_verify_quote(int argc, char **argv);
+int attls_cmd_verify_certify(int argc, char **argv);
+int attls_cmd_verify_akcert(int argc, char **argv);
 
 #endif

@@ -92,7 +92,38 @@ extern "C" {
 
 /* 500-599: TPM2 quotes, certifications and AK certificates. */
 #define ATTLS_ERRORS_TPM(X)                                                    \
-    X(ATTLS_E_TPM_ATTEST_PARSE, 500, "TPMS_ATTEST malformed")
+    X(ATTLS_E_TPM_ATTEST_PARSE, 500, "TPMS_ATTEST malformed")                  \
+    X(ATTLS_E_TPM_ATTEST_TRAILING, 501, "bytes after the TPMS_ATTEST")         \
+    X(ATTLS_E_TPM_ATTEST_MAGIC, 502, "TPMS_ATTEST magic is not TPM_GENERATED") \
+    X(ATTLS_E_TPM_ATTEST_TYPE, 503, "TPMS_ATTEST of the wrong type")           \
+    X(ATTLS_E_TPM_SIG_PARSE, 504, "TPM signature malformed")                   \
+    X(ATTLS_E_TPM_SIG_SCHEME, 505,                                             \
+      "signature scheme or hash unsupported or unfit for the AK")              \
+    X(ATTLS_E_TPM_SIGNATURE, 506, "TPM signature does not verify")             \
+    X(ATTLS_E_TPM_NONCE, 507, "extraData differs from the expected value")     \
+    X(ATTLS_E_TPM_PCR_DIGEST, 508, "PCR digest differs from the PCR values")   \
+    X(ATTLS_E_TPM_PCR_SELECTION, 509,                                          \
+      "PCR selection differs from the PCR values or is invalid")               \
+    X(ATTLS_E_TPM_SHA1_REFUSED, 510, "SHA-1 used where it is not allowed")     \
+    X(ATTLS_E_TPM_NAME_MISMATCH, 511,                                          \
+      "certified object is not the given public area")                         \
+    X(ATTLS_E_TPM_SIGNER_MISMATCH, 512,                                        \
+      "qualifiedSigner is not the expected key")                               \
+    X(ATTLS_E_TPM_PUBLIC_PARSE, 513, "TPMT_PUBLIC malformed")                  \
+    X(ATTLS_E_TPM_PUBLIC_UNSUPPORTED, 514,                                     \
+      "TPMT_PUBLIC of an unsupported type, curve or algorithm")                \
+    X(ATTLS_E_TPM_PCR_INPUT, 515, "PCR values malformed")                      \
+    X(ATTLS_E_TPM_AK_KEY, 516, "AK public key of an unsupported type or size") \
+    X(ATTLS_E_TPM_CERTIFIED_KEY_MISMATCH, 517,                                 \
+      "certified key differs from the expected public key")                    \
+    X(ATTLS_E_TPM_AKCERT_PLACEHOLDER, 520,                                     \
+      "AK certificate is the Azure not-yet-provisioned placeholder")           \
+    X(ATTLS_E_TPM_AKCERT_KEY_MISMATCH, 521,                                    \
+      "AK certificate key differs from the AK")                                \
+    X(ATTLS_E_TPM_AKCERT_NV_FORMAT, 522,                                       \
+      "AK certificate NV contents are not DER plus zero padding")              \
+    X(ATTLS_E_TPM_GCE_IDENTITY, 523,                                           \
+      "GCE instance identity extension malformed")
 
 /* 600-699: the evidence extension and the client policy. */
 #define ATTLS_ERRORS_EVIDENCE(X)                                               \
