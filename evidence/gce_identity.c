@@ -99,9 +99,32 @@ static attls_opt_bool opt_bool(ASN1_BOOLEAN b)
     return b < 0 ? ATTLS_BOOL_ABSENT : b ? ATTLS_BOOL_TRUE : ATTLS_BOOL_FALSE;
 }
 
+/* OpenSSL keeps a BOOLEAN's content byte as it was (and writes it back),
+ * so DER's 0x00 / 0xff rule is checked here. */
+static attls_code check_bools(const ATTLS_GCE_SECURITY *sec, attls_status *st)
+{
+    const ASN1_BOOLEAN v[] = {sec->is_production,
+                              sec->tpm_data_always_encrypted,
+                              sec->suspend_resume_always_disabled,
+                              sec->vmtd_always_disabled, sec->always_in_yarn};
+
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        if (v[i] != -1 && v[i] != 0 && v[i] != 0xff)
+            return attls_fail(st, ATTLS_E_TPM_GCE_IDENTITY, "gce.identity",
+                              "security property [%zu] is BOOLEAN 0x%02x: not "
+                              "DER (0x00 or 0xff)",
+                              i + 1, (unsigned)v[i] & 0xff);
+    }
+    return ATTLS_OK;
+}
+
 static attls_code copy_security(const ATTLS_GCE_SECURITY *sec,
                                 attls_gce_identity *out, attls_status *st)
 {
+    attls_code rc = check_bools(sec, st);
+
+    if (rc != ATTLS_OK)
+        return rc;
     out->has_security = 1;
     out->is_production = opt_bool(sec->is_production);
     out->tpm_data_always_encrypted = opt_bool(sec->tpm_data_always_encrypted);
@@ -150,9 +173,8 @@ static attls_code decode_value(const ASN1_OCTET_STRING *value,
                               ASN1_ITEM_rptr(ATTLS_GCE_INSTANCE));
     if (again_len != len || memcmp(again, der, (size_t)len) != 0) {
         rc = attls_fail(st, ATTLS_E_TPM_GCE_IDENTITY, "gce.identity",
-                        "extension value is BER, not DER (non-minimal "
-                        "length, indefinite length or non-canonical "
-                        "BOOLEAN)");
+                        "extension value is BER, not DER (non-minimal or "
+                        "indefinite length)");
         goto end;
     }
     if ((rc = copy_name(gi->zone, "zone", out->zone, st)) != ATTLS_OK ||
