@@ -213,7 +213,7 @@ static time_t asn1_time_t(const ASN1_TIME *t)
     return timegm(&tm);
 }
 
-static void fill_claims(X509 *cert, STACK_OF(X509) * chain,
+static void fill_claims(X509 *cert, STACK_OF(X509) *chain,
                         const attls_akcert_opts *opts, attls_akcert_claims *c)
 {
     EVP_PKEY *key = X509_get0_pubkey(cert);

@@ -118,12 +118,12 @@ int attls_akcert_is_azure_placeholder(X509 *cert);
 
 /** How to verify an AK certificate; zero-initialise, then fill in. */
 typedef struct attls_akcert_opts {
-    time_t at;                      /**< verification instant */
-    attls_ak_platform platform;     /**< rules that apply */
-    const attls_trust_set *trust;   /**< anchors + known intermediates */
-    STACK_OF(X509) * intermediates; /**< from the evidence (untrusted) */
-    STACK_OF(X509_CRL) * crls;      /**< optional; see x509_crl.h */
-    EVP_PKEY *ak;                   /**< optional: must be the cert key */
+    time_t at;                     /**< verification instant */
+    attls_ak_platform platform;    /**< rules that apply */
+    const attls_trust_set *trust;  /**< anchors + known intermediates */
+    STACK_OF(X509) *intermediates; /**< from the evidence (untrusted) */
+    STACK_OF(X509_CRL) *crls;      /**< optional; see x509_crl.h */
+    EVP_PKEY *ak;                  /**< optional: must be the cert key */
 } attls_akcert_opts;
 
 /** What a verified AK certificate says. */

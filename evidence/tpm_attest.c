@@ -106,7 +106,8 @@ attls_code attls_tpm_attest_parse(const uint8_t *buf, size_t len,
     if (buf == NULL && len != 0)
         return attls_fail(st, ATTLS_E_ARGUMENT, "tpm.attest",
                           "no TPMS_ATTEST buffer");
-    if (Tss2_MU_UINT32_Unmarshal(buf, len, &off, &magic) != TSS2_RC_SUCCESS ||
+    if (len < 6 ||
+        Tss2_MU_UINT32_Unmarshal(buf, len, &off, &magic) != TSS2_RC_SUCCESS ||
         Tss2_MU_UINT16_Unmarshal(buf, len, &off, &type) != TSS2_RC_SUCCESS)
         return attls_fail(st, ATTLS_E_TPM_ATTEST_PARSE, "tpm.attest",
                           "TPMS_ATTEST is %zu bytes, shorter than its 6-byte "
@@ -199,14 +200,25 @@ attls_code attls_tpm_sig_decode(const attls_tpm_sig *in, TPMT_SIGNATURE *out,
     TSS2_RC rc;
 
     memset(out, 0, sizeof(*out));
-    if (in == NULL || (in->data == NULL && in->len != 0))
+    if (in == NULL || (in->format != ATTLS_TPM_SIG_DECODED &&
+                       in->data == NULL && in->len != 0))
         return attls_fail(st, ATTLS_E_ARGUMENT, "tpm.signature",
                           "no signature buffer");
     if (in->format == ATTLS_TPM_SIG_RAW)
         return decode_raw(in, out, st);
+    if (in->format == ATTLS_TPM_SIG_DECODED) {
+        if (in->decoded == NULL)
+            return attls_fail(st, ATTLS_E_ARGUMENT, "tpm.signature",
+                              "no decoded signature");
+        *out = *in->decoded;
+        return ATTLS_OK;
+    }
     if (in->format != ATTLS_TPM_SIG_TPMT)
         return attls_fail(st, ATTLS_E_ARGUMENT, "tpm.signature",
                           "unknown signature format %d", (int)in->format);
+    if (in->len == 0)
+        return attls_fail(st, ATTLS_E_TPM_SIG_PARSE, "tpm.signature",
+                          "the TPMT_SIGNATURE is empty");
     rc = Tss2_MU_TPMT_SIGNATURE_Unmarshal(in->data, in->len, &off, out);
     if (rc != TSS2_RC_SUCCESS) {
         memset(out, 0, sizeof(*out));
@@ -587,19 +599,19 @@ attls_code attls_tpm_quote_verify(const uint8_t *attest, size_t attest_len,
 
 static attls_code check_certified_name(const TPMS_CERTIFY_INFO *c,
                                        const TPMT_PUBLIC *certified,
-                                       uint8_t *name, size_t *name_len,
                                        attls_status *st)
 {
     char got[2 * ATTLS_TPM_MAX_NAME + 8], want[2 * ATTLS_TPM_MAX_NAME + 8];
-    attls_code rc = attls_tpm_public_name(certified, name, name_len, st);
+    TPM2B_NAME name;
+    attls_code rc = attls_tpm_object_name(certified, &name, st);
 
     if (rc != ATTLS_OK)
         return rc;
-    if (attls_tpm_bytes_equal(c->name.name, c->name.size, name, *name_len))
+    if (attls_tpm_bytes_equal(c->name.name, c->name.size, name.name, name.size))
         return ATTLS_OK;
     attls_tpm_hex_excerpt(c->name.name, c->name.size, ATTLS_TPM_MAX_NAME, got,
                           sizeof(got));
-    attls_tpm_hex_excerpt(name, *name_len, ATTLS_TPM_MAX_NAME, want,
+    attls_tpm_hex_excerpt(name.name, name.size, ATTLS_TPM_MAX_NAME, want,
                           sizeof(want));
     return attls_fail(st, ATTLS_E_TPM_NAME_MISMATCH, "tpm.certify.name",
                       "certified Name %s is not the Name %s of the given "
@@ -617,8 +629,6 @@ attls_code attls_tpm_certify_verify(const uint8_t *attest, size_t attest_len,
     TPMS_ATTEST a;
     TPMT_SIGNATURE s;
     const TPMS_CERTIFY_INFO *c = &a.attested.certify;
-    uint8_t name[ATTLS_TPM_MAX_NAME];
-    size_t name_len = 0;
     attls_code rc;
 
     if (certified == NULL)
@@ -627,7 +637,7 @@ attls_code attls_tpm_certify_verify(const uint8_t *attest, size_t attest_len,
     rc = verify_common(attest, attest_len, TPM2_ST_ATTEST_CERTIFY, sig, ak,
                        opts, &a, &s, st);
     if (rc == ATTLS_OK)
-        rc = check_certified_name(c, certified, name, &name_len, st);
+        rc = check_certified_name(c, certified, st);
     if (rc == ATTLS_OK)
         rc = refuse_sha1_signature(&s, opts, "certification", st);
     if (rc == ATTLS_OK && !opts->allow_sha1 &&

@@ -55,17 +55,20 @@
 
 /** How the signature bytes are encoded. */
 typedef enum attls_tpm_sig_format {
-    ATTLS_TPM_SIG_TPMT = 0, /**< marshalled TPMT_SIGNATURE */
-    ATTLS_TPM_SIG_RAW = 1,  /**< bare signature; scheme and hash given */
+    ATTLS_TPM_SIG_TPMT = 0,    /**< marshalled TPMT_SIGNATURE */
+    ATTLS_TPM_SIG_RAW = 1,     /**< bare signature; scheme and hash given */
+    ATTLS_TPM_SIG_DECODED = 2, /**< an unmarshalled TPMT_SIGNATURE, e.g.
+                                    from an evidence record */
 } attls_tpm_sig_format;
 
 /** A signature over a TPMS_ATTEST as received. */
 typedef struct attls_tpm_sig {
     attls_tpm_sig_format format;
-    uint16_t scheme; /**< RAW: TPM2_ALG_RSASSA, _RSAPSS or _ECDSA */
-    uint16_t hash;   /**< RAW: TPM2_ALG_SHA1, _SHA256, _SHA384, _SHA512 */
-    const uint8_t *data;
+    uint16_t scheme;     /**< RAW: TPM2_ALG_RSASSA, _RSAPSS or _ECDSA */
+    uint16_t hash;       /**< RAW: TPM2_ALG_SHA1, _SHA256, _SHA384, _SHA512 */
+    const uint8_t *data; /**< TPMT and RAW */
     size_t len;
+    const TPMT_SIGNATURE *decoded; /**< DECODED */
 } attls_tpm_sig;
 
 /**
@@ -150,6 +153,20 @@ attls_code attls_tpm_pcrs_set_raw(attls_tpm_pcrs *pcrs,
                                   attls_status *st);
 
 /**
+ * Record the values of every PCR @p sel selects from @p values, given in
+ * TPML_PCR_SELECTION order (how TPM2_PCR_Read returns them and how the
+ * attls tpm-quote record carries them).
+ * @retval ATTLS_OK stored
+ * @retval ATTLS_E_TPM_PCR_INPUT @p count is not the number of selected
+ *         PCRs, a value has the wrong size for its bank, a bank is
+ *         unsupported or a value is given twice
+ */
+attls_code attls_tpm_pcrs_set_list(attls_tpm_pcrs *pcrs,
+                                   const TPML_PCR_SELECTION *sel,
+                                   const TPM2B_DIGEST *values, size_t count,
+                                   attls_status *st);
+
+/**
  * Read PCR values from JSON text: an object whose keys are bank names
  * ("sha1", "sha256", "sha384", "sha512") and whose values are objects
  * mapping decimal PCR indices ("0".."31") to hex digests, e.g.
@@ -180,6 +197,9 @@ attls_code attls_tpm_pcr_digest(const TPML_PCR_SELECTION *sel,
 /* Public areas and names                                              */
 /* ------------------------------------------------------------------ */
 
+/* The Name of an object, nameAlg || H_nameAlg(marshalled TPMT_PUBLIC), is
+ * attls_public_name() of evidence/tpm_records.h. */
+
 /**
  * Unmarshal a public area given either as TPMT_PUBLIC or as TPM2B_PUBLIC
  * (recognised by a leading size equal to the remaining length).
@@ -209,16 +229,6 @@ attls_code attls_tpm_public_to_spki(const TPMT_PUBLIC *pub, uint8_t **der,
                                     size_t *der_len, attls_status *st);
 
 /**
- * Name of an object: nameAlg || H_nameAlg(marshalled TPMT_PUBLIC).
- * @param out at least ATTLS_TPM_MAX_NAME bytes
- * @retval ATTLS_OK @p out_len set
- * @retval ATTLS_E_TPM_PUBLIC_UNSUPPORTED nameAlg not SHA-1/256/384/512
- * @retval ATTLS_E_TPM_PUBLIC_PARSE the public area does not marshal
- */
-attls_code attls_tpm_public_name(const TPMT_PUBLIC *pub, uint8_t *out,
-                                 size_t *out_len, attls_status *st);
-
-/**
  * Qualified name of a primary object of @p hierarchy (TPM2_RH_ENDORSEMENT,
  * TPM2_RH_OWNER, TPM2_RH_PLATFORM or TPM2_RH_NULL):
  * nameAlg || H_nameAlg(hierarchy handle || Name). For an AK this is the
@@ -228,7 +238,7 @@ attls_code attls_tpm_public_name(const TPMT_PUBLIC *pub, uint8_t *out,
  * @param out at least ATTLS_TPM_MAX_NAME bytes
  * @retval ATTLS_OK @p out_len set
  * @retval ATTLS_E_ARGUMENT @p hierarchy is not one of the four above
- * @retval as attls_tpm_public_name() otherwise
+ * @retval ATTLS_E_TPM_PUBLIC_UNSUPPORTED nameAlg not SHA-1/256/384/512
  */
 attls_code attls_tpm_primary_qualified_name(const TPMT_PUBLIC *pub,
                                             uint32_t hierarchy, uint8_t *out,

@@ -37,6 +37,13 @@ uint32_t attls_tpm_selection_mask(const TPMS_PCR_SELECTION *sel);
 attls_code attls_tpm_selection_check(const TPML_PCR_SELECTION *sel,
                                      attls_status *st);
 
+/**
+ * Name of @p pub (attls_public_name()), with an unsupported nameAlg
+ * reported as ATTLS_E_TPM_PUBLIC_UNSUPPORTED.
+ */
+attls_code attls_tpm_object_name(const TPMT_PUBLIC *pub, TPM2B_NAME *name,
+                                 attls_status *st);
+
 /** Constant-time equality of two byte strings (lengths compared first). */
 int attls_tpm_bytes_equal(const uint8_t *a, size_t a_len, const uint8_t *b,
                           size_t b_len);

@@ -139,6 +139,41 @@ attls_code attls_tpm_pcrs_set_raw(attls_tpm_pcrs *pcrs,
     return bank_for(pcrs, sel->hash, st) ? ATTLS_OK : ATTLS_E_TPM_PCR_INPUT;
 }
 
+attls_code attls_tpm_pcrs_set_list(attls_tpm_pcrs *pcrs,
+                                   const TPML_PCR_SELECTION *sel,
+                                   const TPM2B_DIGEST *values, size_t count,
+                                   attls_status *st)
+{
+    size_t k = 0;
+    attls_code rc;
+
+    for (UINT32 i = 0; i < sel->count && i < TPM2_NUM_PCR_BANKS; i++) {
+        uint32_t mask = attls_tpm_selection_mask(&sel->pcrSelections[i]);
+
+        if (bank_for(pcrs, sel->pcrSelections[i].hash, st) == NULL)
+            return ATTLS_E_TPM_PCR_INPUT;
+        for (unsigned j = 0; j < ATTLS_TPM_MAX_PCRS; j++) {
+            if (!(mask & (1u << j)))
+                continue;
+            if (k == count)
+                return attls_fail(st, ATTLS_E_TPM_PCR_INPUT, "tpm.pcrs",
+                                  "%zu PCR values given, the selection "
+                                  "covers more",
+                                  count);
+            rc = attls_tpm_pcrs_set(pcrs, sel->pcrSelections[i].hash, j,
+                                    values[k].buffer, values[k].size, st);
+            if (rc != ATTLS_OK)
+                return rc;
+            k++;
+        }
+    }
+    if (k != count)
+        return attls_fail(st, ATTLS_E_TPM_PCR_INPUT, "tpm.pcrs",
+                          "%zu PCR values given, the selection covers %zu",
+                          count, k);
+    return ATTLS_OK;
+}
+
 /* "0".."31" exactly: no sign, no leading zero, no trailing text. */
 static int parse_pcr_index(const char *s, unsigned *out)
 {

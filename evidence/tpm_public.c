@@ -15,6 +15,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "evidence/tpm_internal.h"
+#include "evidence/tpm_records.h"
 
 /* Azure vTPM AK template (cloud-vtpm.md §3.4, openvmm ak_pub_template()). */
 #define AZURE_AK_ATTRIBUTES 0x00050472u
@@ -30,6 +31,9 @@ attls_code attls_tpm_public_parse(const uint8_t *buf, size_t len,
     if (buf == NULL && len != 0)
         return attls_fail(st, ATTLS_E_ARGUMENT, "tpm.public",
                           "no public area buffer");
+    if (len == 0)
+        return attls_fail(st, ATTLS_E_TPM_PUBLIC_PARSE, "tpm.public",
+                          "the public area is empty");
     /* A TPM2B_PUBLIC starts with the size of what follows; no TPMT_PUBLIC
      * of a supported type starts that way (its type is 0x0001 or 0x0023
      * and it is longer than 3 or 37 bytes). */
@@ -209,41 +213,25 @@ attls_code attls_tpm_public_to_spki(const TPMT_PUBLIC *pub, uint8_t **der,
     return ATTLS_OK;
 }
 
-attls_code attls_tpm_public_name(const TPMT_PUBLIC *pub, uint8_t *out,
-                                 size_t *out_len, attls_status *st)
+attls_code attls_tpm_object_name(const TPMT_PUBLIC *pub, TPM2B_NAME *name,
+                                 attls_status *st)
 {
-    uint8_t buf[sizeof(TPMT_PUBLIC)];
-    size_t len = 0, n;
-    const uint8_t *parts[1] = {buf};
-    TSS2_RC rc;
-
     if (attls_tpm_hash_md(pub->nameAlg) == NULL)
         return attls_fail(st, ATTLS_E_TPM_PUBLIC_UNSUPPORTED, "tpm.public.name",
                           "nameAlg 0x%04x is not SHA-1, SHA-256, SHA-384 or "
                           "SHA-512",
                           pub->nameAlg);
-    rc = Tss2_MU_TPMT_PUBLIC_Marshal(pub, buf, sizeof(buf), &len);
-    if (rc != TSS2_RC_SUCCESS)
-        return attls_fail(st, ATTLS_E_TPM_PUBLIC_PARSE, "tpm.public.name",
-                          "public area does not marshal: %s",
-                          Tss2_RC_Decode(rc));
-    out[0] = (uint8_t)(pub->nameAlg >> 8);
-    out[1] = (uint8_t)pub->nameAlg;
-    n = attls_tpm_hash_parts(pub->nameAlg, parts, &len, 1, out + 2);
-    if (n == 0)
-        return attls_fail(st, ATTLS_E_INTERNAL, "tpm.public.name",
-                          "digest computation failed");
-    *out_len = 2 + n;
-    return ATTLS_OK;
+    return attls_public_name(pub, name, st);
 }
 
 attls_code attls_tpm_primary_qualified_name(const TPMT_PUBLIC *pub,
                                             uint32_t hierarchy, uint8_t *out,
                                             size_t *out_len, attls_status *st)
 {
-    uint8_t name[ATTLS_TPM_MAX_NAME], handle[4];
-    size_t name_len = 0, n;
-    const uint8_t *parts[2] = {handle, name};
+    TPM2B_NAME name;
+    uint8_t handle[4];
+    size_t n;
+    const uint8_t *parts[2] = {handle, name.name};
     size_t lens[2] = {sizeof(handle), 0};
     attls_code rc;
 
@@ -251,15 +239,15 @@ attls_code attls_tpm_primary_qualified_name(const TPMT_PUBLIC *pub,
         hierarchy != TPM2_RH_PLATFORM && hierarchy != TPM2_RH_NULL)
         return attls_fail(st, ATTLS_E_ARGUMENT, "tpm.public.qualified_name",
                           "0x%08x is not a hierarchy handle", hierarchy);
-    if ((rc = attls_tpm_public_name(pub, name, &name_len, st)) != ATTLS_OK)
+    if ((rc = attls_tpm_object_name(pub, &name, st)) != ATTLS_OK)
         return rc;
     handle[0] = (uint8_t)(hierarchy >> 24);
     handle[1] = (uint8_t)(hierarchy >> 16);
     handle[2] = (uint8_t)(hierarchy >> 8);
     handle[3] = (uint8_t)hierarchy;
-    lens[1] = name_len;
-    out[0] = name[0];
-    out[1] = name[1];
+    lens[1] = name.size;
+    out[0] = name.name[0];
+    out[1] = name.name[1];
     n = attls_tpm_hash_parts(pub->nameAlg, parts, lens, 2, out + 2);
     if (n == 0)
         return attls_fail(st, ATTLS_E_INTERNAL, "tpm.public.qualified_name",

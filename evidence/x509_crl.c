@@ -11,8 +11,7 @@
 #include "evidence/x509_chain.h"
 
 /* The chain certificate that signed @p crl, or NULL with the reason. */
-static X509 *find_issuer(STACK_OF(X509) * chain, X509_CRL *crl,
-                         const char **why)
+static X509 *find_issuer(STACK_OF(X509) *chain, X509_CRL *crl, const char **why)
 {
     int name_matched = 0;
 
@@ -85,7 +84,7 @@ static attls_code check_extensions(X509_CRL *crl, const char *issuer,
 }
 
 /* Revocation of every chain certificate that @p issuer issued. */
-static attls_code check_revoked(STACK_OF(X509) * chain, X509_CRL *crl,
+static attls_code check_revoked(STACK_OF(X509) *chain, X509_CRL *crl,
                                 X509 *issuer, const char *issuer_name,
                                 const char *check, attls_status *st)
 {
@@ -115,8 +114,8 @@ static attls_code check_revoked(STACK_OF(X509) * chain, X509_CRL *crl,
     return ATTLS_OK;
 }
 
-attls_code attls_x509_crls_check(STACK_OF(X509) * chain,
-                                 STACK_OF(X509_CRL) * crls, time_t at,
+attls_code attls_x509_crls_check(STACK_OF(X509) *chain,
+                                 STACK_OF(X509_CRL) *crls, time_t at,
                                  const char *check, attls_status *st)
 {
     attls_code rc = ATTLS_OK;
@@ -149,7 +148,7 @@ attls_code attls_x509_crls_check(STACK_OF(X509) * chain,
 }
 
 attls_code attls_x509_crls_parse(const uint8_t *buf, size_t len,
-                                 STACK_OF(X509_CRL) * out, attls_status *st)
+                                 STACK_OF(X509_CRL) *out, attls_status *st)
 {
     const unsigned char *p = buf;
     X509_CRL *crl;

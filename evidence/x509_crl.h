@@ -29,8 +29,8 @@
  * @retval ATTLS_OK every CRL applies and revokes nothing in the chain
  * @retval ATTLS_E_CRL the first CRL that fails, with the reason
  */
-attls_code attls_x509_crls_check(STACK_OF(X509) * chain,
-                                 STACK_OF(X509_CRL) * crls, time_t at,
+attls_code attls_x509_crls_check(STACK_OF(X509) *chain,
+                                 STACK_OF(X509_CRL) *crls, time_t at,
                                  const char *check, attls_status *st);
 
 /**
@@ -40,6 +40,6 @@ attls_code attls_x509_crls_check(STACK_OF(X509) * chain,
  * @retval ATTLS_E_CRL malformed input
  */
 attls_code attls_x509_crls_parse(const uint8_t *buf, size_t len,
-                                 STACK_OF(X509_CRL) * out, attls_status *st);
+                                 STACK_OF(X509_CRL) *out, attls_status *st);
 
 #endif

@@ -39,8 +39,8 @@ typedef struct akcert_args {
 typedef struct akcert_inputs {
     X509 *cert;
     attls_cli_ak ak;
-    STACK_OF(X509) * intermediates;
-    STACK_OF(X509_CRL) * crls;
+    STACK_OF(X509) *intermediates;
+    STACK_OF(X509_CRL) *crls;
 } akcert_inputs;
 
 static void inputs_free(akcert_inputs *in)
@@ -51,7 +51,7 @@ static void inputs_free(akcert_inputs *in)
     sk_X509_CRL_pop_free(in->crls, X509_CRL_free);
 }
 
-static attls_code load_intermediates(const char *path, STACK_OF(X509) * out,
+static attls_code load_intermediates(const char *path, STACK_OF(X509) *out,
                                      attls_status *st)
 {
     attls_buf b;

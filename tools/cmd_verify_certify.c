@@ -100,6 +100,23 @@ static int run(const attls_cli_common *common, const attls_cli_attest_args *a,
     return attls_cli_report(CMD, &st);
 }
 
+typedef struct certify_options {
+    const char *public_path, *tls_cert;
+} certify_options;
+
+static int certify_option(void *ctx, int opt, const char *arg)
+{
+    certify_options *c = ctx;
+
+    if (opt == 0x220)
+        c->public_path = arg;
+    else if (opt == 0x221)
+        c->tls_cert = arg;
+    else
+        return 0;
+    return 1;
+}
+
 int attls_cmd_verify_certify(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -111,34 +128,13 @@ int attls_cmd_verify_certify(int argc, char **argv)
     };
     attls_cli_common common;
     attls_cli_attest_args a;
-    const char *public_path = NULL, *tls_cert = NULL;
-    int opt, r;
+    certify_options c = {NULL, NULL};
+    int r = attls_cli_attest_getopt(argc, argv, CMD, usage, opts, &common, &a,
+                                    certify_option, &c);
 
-    attls_cli_common_init(&common);
-    attls_cli_attest_args_init(&a);
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            return ATTLS_EXIT_OK;
-        }
-        if (opt == 0x220 || opt == 0x221) {
-            *(opt == 0x220 ? &public_path : &tls_cert) = optarg;
-            continue;
-        }
-        if ((r = attls_cli_attest_option(&a, CMD, opt, optarg)) == 0)
-            r = attls_cli_common_option(&common, opt, optarg);
-        if (r < 0)
-            return ATTLS_EXIT_USAGE;
-        if (r == 0)
-            return attls_cli_usage_error(CMD, "unknown option");
-    }
-    if (optind != argc)
-        return attls_cli_usage_error(CMD, "unexpected argument '%s'",
-                                     argv[optind]);
-    if (attls_cli_attest_args_check(&a, CMD) != 0)
-        return ATTLS_EXIT_USAGE;
-    if (public_path == NULL)
+    if (r >= 0)
+        return r;
+    if (c.public_path == NULL)
         return attls_cli_usage_error(CMD, "--public is required");
-    return run(&common, &a, public_path, tls_cert);
+    return run(&common, &a, c.public_path, c.tls_cert);
 }

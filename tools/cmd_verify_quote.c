@@ -73,6 +73,25 @@ static int run(const attls_cli_common *common, const attls_cli_attest_args *a,
     return attls_cli_report(CMD, &st);
 }
 
+typedef struct quote_options {
+    char *pcr_args[MAX_PCR_ARGS];
+    int n_pcrs;
+} quote_options;
+
+static int quote_option(void *ctx, int opt, const char *arg)
+{
+    quote_options *q = ctx;
+
+    if (opt != 0x210)
+        return 0;
+    if (q->n_pcrs == MAX_PCR_ARGS) {
+        attls_cli_usage_error(CMD, "at most %d --pcrs", MAX_PCR_ARGS);
+        return -1;
+    }
+    q->pcr_args[q->n_pcrs++] = (char *)arg;
+    return 1;
+}
+
 int attls_cmd_verify_quote(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -83,35 +102,9 @@ int attls_cmd_verify_quote(int argc, char **argv)
     };
     attls_cli_common common;
     attls_cli_attest_args a;
-    char *pcr_args[MAX_PCR_ARGS];
-    int n_pcrs = 0, opt, r;
+    quote_options q = {.n_pcrs = 0};
+    int r = attls_cli_attest_getopt(argc, argv, CMD, usage, opts, &common, &a,
+                                    quote_option, &q);
 
-    attls_cli_common_init(&common);
-    attls_cli_attest_args_init(&a);
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            return ATTLS_EXIT_OK;
-        }
-        if (opt == 0x210) {
-            if (n_pcrs == MAX_PCR_ARGS)
-                return attls_cli_usage_error(CMD, "at most %d --pcrs",
-                                             MAX_PCR_ARGS);
-            pcr_args[n_pcrs++] = optarg;
-            continue;
-        }
-        if ((r = attls_cli_attest_option(&a, CMD, opt, optarg)) == 0)
-            r = attls_cli_common_option(&common, opt, optarg);
-        if (r < 0)
-            return ATTLS_EXIT_USAGE;
-        if (r == 0)
-            return attls_cli_usage_error(CMD, "unknown option");
-    }
-    if (optind != argc)
-        return attls_cli_usage_error(CMD, "unexpected argument '%s'",
-                                     argv[optind]);
-    if (attls_cli_attest_args_check(&a, CMD) != 0)
-        return ATTLS_EXIT_USAGE;
-    return run(&common, &a, pcr_args, n_pcrs);
+    return r >= 0 ? r : run(&common, &a, q.pcr_args, q.n_pcrs);
 }

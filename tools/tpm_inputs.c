@@ -292,6 +292,37 @@ int attls_cli_attest_args_check(const attls_cli_attest_args *a, const char *cmd)
     return 0;
 }
 
+int attls_cli_attest_getopt(int argc, char **argv, const char *cmd,
+                            const char *usage, const struct option *opts,
+                            attls_cli_common *common, attls_cli_attest_args *a,
+                            attls_cli_option_fn own, void *ctx)
+{
+    int opt, r;
+
+    attls_cli_common_init(common);
+    attls_cli_attest_args_init(a);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            return ATTLS_EXIT_OK;
+        }
+        if ((r = own(ctx, opt, optarg)) == 0 &&
+            (r = attls_cli_attest_option(a, cmd, opt, optarg)) == 0)
+            r = attls_cli_common_option(common, opt, optarg);
+        if (r < 0)
+            return ATTLS_EXIT_USAGE;
+        if (r == 0)
+            return attls_cli_usage_error(cmd, "unknown option");
+    }
+    if (optind != argc)
+        return attls_cli_usage_error(cmd, "unexpected argument '%s'",
+                                     argv[optind]);
+    if (attls_cli_attest_args_check(a, cmd) != 0)
+        return ATTLS_EXIT_USAGE;
+    return -1;
+}
+
 static attls_code expected_signer(const attls_cli_attest_args *a,
                                   attls_cli_attest_inputs *in, attls_status *st)
 {

@@ -14,6 +14,7 @@
 #include "attls/status.h"
 #include "common/bytes.h"
 #include "evidence/tpm_attest.h"
+#include "tools/cli.h"
 
 /* Upper bounds of what the commands read; real inputs are far smaller. */
 #define ATTLS_CLI_MAX_TPM_BLOB (64 * 1024)
@@ -100,6 +101,21 @@ void attls_cli_attest_args_init(attls_cli_attest_args *a);
  */
 int attls_cli_attest_option(attls_cli_attest_args *a, const char *cmd, int opt,
                             const char *arg);
+
+/** A command's own options: 1 handled, 0 not one, -1 invalid (reported). */
+typedef int (*attls_cli_option_fn)(void *ctx, int opt, const char *arg);
+
+/**
+ * Parse the command line of verify-quote / verify-certify: @p opts holds
+ * ATTLS_CLI_ATTEST_OPTIONS, the command's own (handled by @p own) and
+ * ATTLS_CLI_COMMON_OPTIONS. Prints @p usage for --help; checks the
+ * shared options with attls_cli_attest_args_check().
+ * @return -1 when the command should run, else the exit code to return
+ */
+int attls_cli_attest_getopt(int argc, char **argv, const char *cmd,
+                            const char *usage, const struct option *opts,
+                            attls_cli_common *common, attls_cli_attest_args *a,
+                            attls_cli_option_fn own, void *ctx);
 
 /**
  * Check that the required options are there and consistent.

@@ -20,6 +20,7 @@
 
 #include "common/bytes.h"
 #include "evidence/tpm_attest.h"
+#include "evidence/tpm_records.h"
 #include "tpm_fixtures.h"
 
 #define AZ "azure-cvm-tooling/"
@@ -99,8 +100,6 @@ typedef struct azure_quote {
 
 static void azure_load(azure_quote *q)
 {
-    TPMS_ATTEST a;
-
     memset(q, 0, sizeof(*q));
     fx_read(AZ "quote.parts.tpms_attest", &q->attest);
     fx_read(AZ "quote.parts.rsassa_sig", &q->sig);
@@ -111,14 +110,7 @@ static void azure_load(azure_quote *q)
     q->sig_in.hash = TPM2_ALG_SHA256;
     q->sig_in.data = q->sig.data;
     q->sig_in.len = q->sig.len;
-    assert_int_equal(attls_tpm_attest_parse(q->attest.data, q->attest.len,
-                                            TPM2_ST_ATTEST_QUOTE, &a, NULL),
-                     ATTLS_OK);
-    attls_tpm_pcrs_init(&q->pcrs);
-    assert_int_equal(attls_tpm_pcrs_set_raw(
-                         &q->pcrs, &a.attested.quote.pcrSelect.pcrSelections[0],
-                         q->pcr_file.data, q->pcr_file.len, NULL),
-                     ATTLS_OK);
+    fx_quote_pcrs(&q->attest, &q->pcr_file, &q->pcrs);
     q->opts.extra_data = challenge;
     q->opts.extra_data_len = sizeof(challenge) - 1;
 }
@@ -263,7 +255,6 @@ static attls_code gce_verify(const char *dir, const char *bank,
     char rel[256];
     attls_buf attest, sig, raw;
     TPMT_PUBLIC pub;
-    TPMS_ATTEST a;
     EVP_PKEY *ak = NULL;
     attls_tpm_pcrs pcrs;
     attls_tpm_verify_opts o = {.extra_data = nonce,
@@ -291,14 +282,7 @@ static attls_code gce_verify(const char *dir, const char *bank,
               "95030a");
     o.qualified_signer = qn;
     o.qualified_signer_len = qn_len;
-    assert_int_equal(attls_tpm_attest_parse(attest.data, attest.len,
-                                            TPM2_ST_ATTEST_QUOTE, &a, NULL),
-                     ATTLS_OK);
-    attls_tpm_pcrs_init(&pcrs);
-    assert_int_equal(attls_tpm_pcrs_set_raw(
-                         &pcrs, &a.attested.quote.pcrSelect.pcrSelections[0],
-                         raw.data, raw.len, NULL),
-                     ATTLS_OK);
+    fx_quote_pcrs(&attest, &raw, &pcrs);
     s = fx_tpmt_input(sig.data, sig.len);
     attls_status_clear(st);
     rc = attls_tpm_quote_verify(attest.data, attest.len, &s, ak, &pcrs, &o, c,
@@ -340,6 +324,81 @@ static void test_gce_quotes(void **state)
                      ATTLS_E_TPM_NONCE);
     assert_int_equal(gce_verify(GCE, "sha384", NULL, 0, 0, &c, &st),
                      ATTLS_E_TPM_NONCE);
+}
+
+/*
+ * The attls tpm-quote record (evidence/tpm_records.h) carries the decoded
+ * signature and the PCR values in selection order: verify straight from it.
+ */
+static void test_quote_record(void **state)
+{
+    attls_buf attest, sig, raw, rec;
+    TPM2B_ATTEST quoted;
+    TPMT_SIGNATURE decoded;
+    TPM2B_DIGEST values[24];
+    attls_quote_record *r = OPENSSL_zalloc(sizeof(*r));
+    TPMT_PUBLIC pub;
+    EVP_PKEY *ak = NULL;
+    attls_tpm_pcrs pcrs;
+    attls_tpm_sig s = {.format = ATTLS_TPM_SIG_DECODED};
+    attls_tpm_verify_opts o = {.extra_data = nonce9009, .extra_data_len = 2};
+    attls_status st;
+    size_t off = 0;
+
+    (void)state;
+    fx_read(GCE "quote-sha384.tpms_attest", &attest);
+    fx_read(GCE "quote-sha384.tpmt_signature", &sig);
+    fx_read(GCE "quote-sha384.pcrs", &raw);
+    tpm_public_file(GCE "ak_pub.tpmt_public", &pub);
+    assert_int_equal(attls_tpm_public_to_pkey(&pub, &ak, NULL), ATTLS_OK);
+    quoted.size = (UINT16)attest.len;
+    memcpy(quoted.attestationData, attest.data, attest.len);
+    assert_int_equal(
+        Tss2_MU_TPMT_SIGNATURE_Unmarshal(sig.data, sig.len, &off, &decoded),
+        TSS2_RC_SUCCESS);
+    for (size_t i = 0; i < 24; i++) {
+        values[i].size = 48;
+        memcpy(values[i].buffer, raw.data + 48 * i, 48);
+    }
+    assert_int_equal(
+        attls_quote_record_encode(&quoted, &decoded, values, 24, &rec, NULL),
+        ATTLS_OK);
+    assert_int_equal(attls_quote_record_decode(rec.data, rec.len, r, NULL),
+                     ATTLS_OK);
+    attls_tpm_pcrs_init(&pcrs);
+    assert_int_equal(
+        attls_tpm_pcrs_set_list(&pcrs, &r->attest.attested.quote.pcrSelect,
+                                r->pcrs, r->pcr_count, NULL),
+        ATTLS_OK);
+    s.decoded = &r->signature;
+    attls_status_clear(&st);
+    assert_int_equal(attls_tpm_quote_verify(r->quoted.attestationData,
+                                            r->quoted.size, &s, ak, &pcrs, &o,
+                                            NULL, &st),
+                     ATTLS_OK);
+    /* The list must match the selection's count and digest sizes. */
+    attls_tpm_pcrs_init(&pcrs);
+    assert_int_equal(
+        attls_tpm_pcrs_set_list(&pcrs, &r->attest.attested.quote.pcrSelect,
+                                r->pcrs, 23, NULL),
+        ATTLS_E_TPM_PCR_INPUT);
+    attls_tpm_pcrs_init(&pcrs);
+    values[0].size = 32;
+    assert_int_equal(
+        attls_tpm_pcrs_set_list(&pcrs, &r->attest.attested.quote.pcrSelect,
+                                values, 24, NULL),
+        ATTLS_E_TPM_PCR_INPUT);
+    s.decoded = NULL;
+    assert_int_equal(attls_tpm_quote_verify(r->quoted.attestationData,
+                                            r->quoted.size, &s, ak, &pcrs, &o,
+                                            NULL, NULL),
+                     ATTLS_E_ARGUMENT);
+    EVP_PKEY_free(ak);
+    OPENSSL_free(r);
+    attls_buf_free(&rec);
+    attls_buf_free(&attest);
+    attls_buf_free(&sig);
+    attls_buf_free(&raw);
 }
 
 /* go-eventlog's Windows Shielded VM quote (base64 fields of a JSON file). */
@@ -905,15 +964,9 @@ static void test_argument_errors(void **state)
 
 static void certify_init(built *b, const TPMT_PUBLIC *certified)
 {
-    size_t len = 0;
-
     memset(b, 0, sizeof(*b));
     fx_attest_init(&b->a, TPM2_ST_ATTEST_CERTIFY, nonce32, sizeof(nonce32));
-    assert_int_equal(attls_tpm_public_name(certified,
-                                           b->a.attested.certify.name.name,
-                                           &len, NULL),
-                     ATTLS_OK);
-    b->a.attested.certify.name.size = (UINT16)len;
+    fx_name(certified, &b->a.attested.certify.name);
     b->a.attested.certify.qualifiedName.size = 34;
     memset(b->a.attested.certify.qualifiedName.name, 0x77, 34);
 }
@@ -970,6 +1023,7 @@ static void test_certify(void **state)
     tls_rsa.nameAlg = TPM2_ALG_SM3_256;
     assert_int_equal(verify_certify(&b, K.p256_pub, &tls_rsa, 0, &c, &st),
                      ATTLS_E_TPM_PUBLIC_UNSUPPORTED);
+    assert_string_equal(st.check, "tpm.public.name");
     /* ECC key with a SHA-384 Name, RSAPSS AK. */
     certify_init(&b, &tls_ec);
     build(&b, K.rsa, TPM2_ALG_RSAPSS, TPM2_ALG_SHA256);
@@ -999,6 +1053,7 @@ int main(void)
         cmocka_unit_test(test_azure_quote_rejections),
         cmocka_unit_test(test_azure_qualified_signer),
         cmocka_unit_test(test_gce_quotes),
+        cmocka_unit_test(test_quote_record),
         cmocka_unit_test(test_windows_sha1_quote),
         cmocka_unit_test(test_claims_json),
         cmocka_unit_test(test_schemes),

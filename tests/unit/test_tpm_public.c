@@ -158,7 +158,8 @@ static void test_unsupported(void **state)
         size_t n = 0;
 
         fx_tpm_public(rsa, TPM2_ALG_SM3_256, &pub);
-        assert_int_equal(attls_tpm_public_name(&pub, name, &n, NULL),
+        assert_int_equal(attls_tpm_primary_qualified_name(
+                             &pub, TPM2_RH_ENDORSEMENT, name, &n, NULL),
                          ATTLS_E_TPM_PUBLIC_UNSUPPORTED);
         fx_tpm_public(rsa, TPM2_ALG_SHA256, &pub);
         assert_int_equal(
@@ -188,24 +189,29 @@ static void test_rsa_exponent(void **state)
     EVP_PKEY_free(rsa);
 }
 
-/* Name = nameAlg || H(marshalled TPMT_PUBLIC), checked by hand. */
-static void test_name(void **state)
+/* QN(primary) = nameAlg || H(hierarchy || Name), checked by hand. */
+static void test_qualified_name(void **state)
 {
     EVP_PKEY *k = fx_ec_key("secp384r1");
     TPMT_PUBLIC pub;
-    uint8_t buf[1024], name[ATTLS_TPM_MAX_NAME], want[48];
-    size_t len = 0, n = 0;
+    TPM2B_NAME name;
+    uint8_t buf[4 + sizeof(name.name)], qn[ATTLS_TPM_MAX_NAME], want[48];
+    size_t n = 0;
 
     (void)state;
     fx_tpm_public(k, TPM2_ALG_SHA384, &pub);
-    assert_int_equal(Tss2_MU_TPMT_PUBLIC_Marshal(&pub, buf, sizeof(buf), &len),
-                     TSS2_RC_SUCCESS);
-    assert_true(EVP_Digest(buf, len, want, NULL, EVP_sha384(), NULL));
-    assert_int_equal(attls_tpm_public_name(&pub, name, &n, NULL), ATTLS_OK);
+    fx_name(&pub, &name);
+    assert_int_equal(name.size, 50);
+    memcpy(buf, "\x40\x00\x00\x01", 4); /* TPM2_RH_OWNER */
+    memcpy(buf + 4, name.name, name.size);
+    assert_true(EVP_Digest(buf, 4 + name.size, want, NULL, EVP_sha384(), NULL));
+    assert_int_equal(
+        attls_tpm_primary_qualified_name(&pub, TPM2_RH_OWNER, qn, &n, NULL),
+        ATTLS_OK);
     assert_int_equal(n, 50);
-    assert_int_equal(name[0], 0x00);
-    assert_int_equal(name[1], 0x0c);
-    assert_memory_equal(name + 2, want, 48);
+    assert_int_equal(qn[0], 0x00);
+    assert_int_equal(qn[1], 0x0c);
+    assert_memory_equal(qn + 2, want, 48);
     EVP_PKEY_free(k);
 }
 
@@ -235,7 +241,7 @@ int main(void)
         cmocka_unit_test(test_round_trips),
         cmocka_unit_test(test_unsupported),
         cmocka_unit_test(test_rsa_exponent),
-        cmocka_unit_test(test_name),
+        cmocka_unit_test(test_qualified_name),
         cmocka_unit_test(test_azure_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

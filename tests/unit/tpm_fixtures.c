@@ -37,6 +37,22 @@ X509 *fx_cert(const char *rel)
     return x;
 }
 
+void fx_quote_pcrs(const attls_buf *attest, const attls_buf *raw,
+                   attls_tpm_pcrs *pcrs)
+{
+    TPMS_ATTEST a;
+
+    assert_int_equal(attls_tpm_attest_parse(attest->data, attest->len,
+                                            TPM2_ST_ATTEST_QUOTE, &a, NULL),
+                     ATTLS_OK);
+    assert_int_equal(a.attested.quote.pcrSelect.count, 1);
+    attls_tpm_pcrs_init(pcrs);
+    assert_int_equal(attls_tpm_pcrs_set_raw(
+                         pcrs, &a.attested.quote.pcrSelect.pcrSelections[0],
+                         raw->data, raw->len, NULL),
+                     ATTLS_OK);
+}
+
 time_t fx_time(const char *rfc3339)
 {
     time_t t;
@@ -194,6 +210,21 @@ static const EVP_MD *md_of(uint16_t alg)
     default:
         return EVP_sha512();
     }
+}
+
+void fx_name(const TPMT_PUBLIC *pub, TPM2B_NAME *name)
+{
+    uint8_t buf[sizeof(TPMT_PUBLIC)];
+    size_t len = 0;
+    unsigned int n = 0;
+
+    assert_int_equal(Tss2_MU_TPMT_PUBLIC_Marshal(pub, buf, sizeof(buf), &len),
+                     TSS2_RC_SUCCESS);
+    name->name[0] = (uint8_t)(pub->nameAlg >> 8);
+    name->name[1] = (uint8_t)pub->nameAlg;
+    assert_true(
+        EVP_Digest(buf, len, name->name + 2, &n, md_of(pub->nameAlg), NULL));
+    name->size = (UINT16)(2 + n);
 }
 
 static uint32_t mask_of(const TPMS_PCR_SELECTION *s)

@@ -26,6 +26,13 @@ void fx_read(const char *rel, attls_buf *out);
 /** Parse one PEM or DER certificate of ATTLS_TESTDATA/@p rel. */
 X509 *fx_cert(const char *rel);
 
+/**
+ * PCR values of a single-bank quote from a raw file of the values of the
+ * PCRs it selects (as the shared vectors hold them).
+ */
+void fx_quote_pcrs(const attls_buf *attest, const attls_buf *raw,
+                   attls_tpm_pcrs *pcrs);
+
 /** RFC 3339 to time_t (asserts). */
 time_t fx_time(const char *rfc3339);
 
@@ -40,6 +47,9 @@ EVP_PKEY *fx_public(EVP_PKEY *key);
 
 /** A signing-key public area for @p key (RSA or ECC), nameAlg @p name_alg. */
 void fx_tpm_public(EVP_PKEY *key, uint16_t name_alg, TPMT_PUBLIC *out);
+
+/** Name of @p pub (nameAlg || H(marshalled TPMT_PUBLIC)), computed here. */
+void fx_name(const TPMT_PUBLIC *pub, TPM2B_NAME *name);
 
 /** A plausible TPMS_ATTEST of @p type with extraData @p nonce. */
 void fx_attest_init(TPMS_ATTEST *a, uint16_t type, const uint8_t *nonce,
