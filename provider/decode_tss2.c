@@ -139,24 +139,6 @@ static int looks_like_tss2(const uint8_t *der, size_t len)
            memcmp(der + hdr, prefix, sizeof(prefix)) == 0;
 }
 
-static int get_auth(attls_provctx *ctx, attls_key *key,
-                    OSSL_PASSPHRASE_CALLBACK *pw_cb, void *pw_cbarg)
-{
-    char pass[sizeof(TPMU_HA) + 1];
-    size_t len = 0;
-    int ok;
-
-    if (pw_cb == NULL || !pw_cb(pass, sizeof(pass), &len, NULL, pw_cbarg)) {
-        ATTLS_RAISE(ctx, ATTLS_E_AUTH_MISSING,
-                    "the key file says the key has an auth value (emptyAuth "
-                    "is FALSE or absent) and no passphrase was supplied");
-        return 0;
-    }
-    ok = attls_key_set_auth(key, pass, len);
-    OPENSSL_cleanse(pass, sizeof(pass));
-    return ok;
-}
-
 static int tss2_decode(attls_provctx *ctx, OSSL_CORE_BIO *cin,
                        TPMI_ALG_PUBLIC type, OSSL_CALLBACK *data_cb,
                        void *data_cbarg, OSSL_PASSPHRASE_CALLBACK *pw_cb,
@@ -182,7 +164,11 @@ static int tss2_decode(attls_provctx *ctx, OSSL_CORE_BIO *cin,
     }
     key = attls_key_new(ctx);
     if (key == NULL || !attls_key_set_blob(key, &kf) ||
-        (!kf.empty_auth && !get_auth(ctx, key, pw_cb, pw_cbarg)))
+        (!kf.empty_auth &&
+         !attls_key_auth_from_callback(
+             key, pw_cb, pw_cbarg,
+             "the key file says the key has an auth value (emptyAuth is "
+             "FALSE or absent)")))
         goto end;
     {
         int object_type = OSSL_OBJECT_PKEY;

@@ -5,6 +5,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/bytes.h"
 #include "common/log.h"
 #include "provider/errors.h"
 #include "tpm/connection.h"
@@ -150,6 +151,40 @@ int attls_key_set_auth(attls_key *key, const void *auth, size_t len)
     if (len > 0)
         memcpy(key->auth.buffer, auth, len);
     return 1;
+}
+
+int attls_key_auth_from_callback(attls_key *key, OSSL_PASSPHRASE_CALLBACK *cb,
+                                 void *cbarg, const char *why)
+{
+    char pass[sizeof(TPMU_HA) + 1];
+    size_t len = 0;
+    int ok;
+
+    if (cb == NULL || !cb(pass, sizeof(pass), &len, NULL, cbarg)) {
+        ATTLS_RAISE(key->provctx, ATTLS_E_AUTH_MISSING,
+                    "%s and no passphrase was supplied", why);
+        return 0;
+    }
+    ok = attls_key_set_auth(key, pass, len);
+    OPENSSL_cleanse(pass, sizeof(pass));
+    return ok;
+}
+
+int attls_key_auth_from_file(attls_key *key, const char *path)
+{
+    attls_buf buf = {0};
+    int ok;
+
+    if (attls_read_file(path, sizeof(TPMU_HA) + 2, &buf) != 0) {
+        ATTLS_RAISE(key->provctx, ATTLS_E_AUTH_MISSING,
+                    "cannot read the auth file '%s' (missing, unreadable or "
+                    "longer than one %zu-byte line)",
+                    path, sizeof(TPMU_HA));
+        return 0;
+    }
+    ok = attls_key_set_auth(key, buf.data, strcspn((char *)buf.data, "\r\n"));
+    attls_buf_free(&buf);
+    return ok;
 }
 
 const char *attls_key_type_name(const attls_key *key)

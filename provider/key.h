@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/core.h>
 #include <openssl/evp.h>
 #include <tss2/tss2_esys.h>
 
@@ -61,6 +62,19 @@ int attls_key_set_blob(attls_key *key, const attls_tpm_keyfile *kf);
 int attls_key_set_persistent(attls_key *key, uint32_t handle);
 /* Set the key's auth value (at most sizeof(TPMU_HA) bytes). */
 int attls_key_set_auth(attls_key *key, const void *auth, size_t len);
+
+/*
+ * Ask @p cb (the application's passphrase callback, from a decoder or a
+ * store) for the key's auth value. @p why says why (for the error).
+ */
+int attls_key_auth_from_callback(attls_key *key, OSSL_PASSPHRASE_CALLBACK *cb,
+                                 void *cbarg, const char *why);
+
+/*
+ * Set the auth value from the first line of @p path (without the line
+ * end). For auth values that must not appear on command lines or in URIs.
+ */
+int attls_key_auth_from_file(attls_key *key, const char *path);
 
 /* @return OpenSSL's key type name for @p key: "EC" or "RSA". */
 const char *attls_key_type_name(const attls_key *key);

@@ -116,30 +116,14 @@ static TSS2_RC create_blob(attls_genctx *g, attls_tpm_keyfile *kf)
 {
     attls_tpm_keyspec spec = {g->type, g->curve, g->bits};
     attls_tpm_conn c;
-    attls_tpm_parent parent;
-    TPM2B_PUBLIC *pub = NULL;
-    TPM2B_PRIVATE *priv = NULL;
     TSS2_RC rc;
 
     rc = attls_tpm_acquire(&c);
     if (rc != TSS2_RC_SUCCESS)
         return rc;
-    rc = attls_tpm_parent_open(c.esys, g->parent, 0, &g->parent_auth, &parent);
-    if (rc == TSS2_RC_SUCCESS) {
-        rc = attls_tpm_key_create(c.esys, parent.tr, &spec, &g->auth, &pub,
-                                  &priv);
-        attls_tpm_parent_close(c.esys, &parent);
-    }
+    rc = attls_tpm_key_create_blob(c.esys, g->parent, &g->parent_auth, &spec,
+                                   &g->auth, kf);
     attls_tpm_release(&c, rc);
-    if (rc == TSS2_RC_SUCCESS) {
-        kf->parent = g->parent;
-        kf->empty_auth = g->auth.size == 0;
-        kf->rsa_parent = 0;
-        kf->pub = *pub;
-        kf->priv = *priv;
-    }
-    Esys_Free(pub);
-    Esys_Free(priv);
     return rc;
 }
 

@@ -4,7 +4,6 @@
  * per URI, handed to attls's keymgmt by reference. Opening parses the URI
  * (no TPM); loading reads the key's public area from the TPM.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -71,46 +70,6 @@ static int store_set_ctx_params(void *vctx, const OSSL_PARAM params[])
     return 1;
 }
 
-/* First line of |path| (without the newline) as the auth value. */
-static int auth_from_file(attls_store_ctx *ctx, attls_key *key)
-{
-    char line[sizeof(TPMU_HA) + 2];
-    FILE *f = fopen(ctx->uri.auth_file, "r");
-    size_t len;
-    int ok;
-
-    if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
-        if (f != NULL)
-            fclose(f);
-        ATTLS_RAISE(ctx->provctx, ATTLS_E_AUTH_MISSING,
-                    "cannot read the auth file '%s'", ctx->uri.auth_file);
-        return 0;
-    }
-    fclose(f);
-    len = strcspn(line, "\r\n");
-    ok = attls_key_set_auth(key, line, len);
-    OPENSSL_cleanse(line, sizeof(line));
-    return ok;
-}
-
-static int auth_from_prompt(attls_store_ctx *ctx, attls_key *key,
-                            OSSL_PASSPHRASE_CALLBACK *pw_cb, void *pw_cbarg)
-{
-    char pass[sizeof(TPMU_HA) + 1];
-    size_t len = 0;
-    int ok;
-
-    if (pw_cb == NULL || !pw_cb(pass, sizeof(pass), &len, NULL, pw_cbarg)) {
-        ATTLS_RAISE(ctx->provctx, ATTLS_E_AUTH_MISSING,
-                    "the URI asks for auth=prompt and no passphrase was "
-                    "supplied");
-        return 0;
-    }
-    ok = attls_key_set_auth(key, pass, len);
-    OPENSSL_cleanse(pass, sizeof(pass));
-    return ok;
-}
-
 static int store_load(void *vctx, OSSL_CALLBACK *object_cb, void *object_cbarg,
                       OSSL_PASSPHRASE_CALLBACK *pw_cb, void *pw_cbarg)
 {
@@ -125,9 +84,11 @@ static int store_load(void *vctx, OSSL_CALLBACK *object_cb, void *object_cbarg,
     key = attls_key_new(ctx->provctx);
     if (key == NULL || !attls_key_set_persistent(key, ctx->uri.handle))
         goto end;
-    if ((ctx->uri.auth == ATTLS_URI_AUTH_FILE && !auth_from_file(ctx, key)) ||
+    if ((ctx->uri.auth == ATTLS_URI_AUTH_FILE &&
+         !attls_key_auth_from_file(key, ctx->uri.auth_file)) ||
         (ctx->uri.auth == ATTLS_URI_AUTH_PROMPT &&
-         !auth_from_prompt(ctx, key, pw_cb, pw_cbarg)))
+         !attls_key_auth_from_callback(key, pw_cb, pw_cbarg,
+                                       "the URI says auth=prompt")))
         goto end;
     {
         int object_type = OSSL_OBJECT_PKEY;

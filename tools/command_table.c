@@ -14,5 +14,6 @@ const attls_command attls_commands[] = {
      "verify a TPM2_Certify binding a key to the AK offline"},
     {"verify-akcert", attls_cmd_verify_akcert,
      "verify an Azure or GCE vTPM AK certificate offline"},
+    {"key", attls_cmd_key, "create TPM-resident TLS keys (attls key create)"},
     {NULL, NULL, NULL},
 };

@@ -22,5 +22,6 @@ int attls_cmd_verify_tdx(int argc, char **argv);
 int attls_cmd_verify_quote(int argc, char **argv);
 int attls_cmd_verify_certify(int argc, char **argv);
 int attls_cmd_verify_akcert(int argc, char **argv);
+int attls_cmd_key(int argc, char **argv);
 
 #endif

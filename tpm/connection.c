@@ -25,6 +25,8 @@ static struct {
     ESYS_CONTEXT *esys;          /* open ESYS context, owned by |pid| */
     pid_t pid;                   /* process that opened |esys| */
     uint64_t generation;         /* bumped at every connect */
+    /* Process that opened a tabrmd TCTI (GLib D-Bus), 0 if none did. */
+    pid_t tabrmd_pid;
     /* A forked child's inherited context: kept reachable, never used. */
     TSS2_TCTI_CONTEXT *inherited_tcti;
     ESYS_CONTEXT *inherited_esys;
@@ -101,8 +103,16 @@ static void close_locked(void)
 static TSS2_RC connect_locked(void)
 {
     const char *tcti = g.tcti != NULL ? g.tcti : ATTLS_TPM_DEFAULT_TCTI;
+    int tabrmd = strncmp(tcti, "tabrmd", 6) == 0;
     TSS2_RC rc;
 
+    /*
+     * tpm2-abrmd's TCTI goes through GLib's process-wide D-Bus connection,
+     * whose worker thread does not exist in a forked child: a new TCTI
+     * would hang for the D-Bus timeout. Fail at once instead.
+     */
+    if (tabrmd && g.tabrmd_pid != 0 && g.tabrmd_pid != getpid())
+        return ATTLS_TPM_RC_FORKED_DBUS;
     rc = Tss2_TctiLdr_Initialize(tcti, &g.tcti_ctx);
     if (rc != TSS2_RC_SUCCESS) {
         ATTLS_DEBUG_LOG("tpm", "TCTI '%s' failed: %s", tcti,
@@ -119,6 +129,8 @@ static TSS2_RC connect_locked(void)
         return rc;
     }
     g.pid = getpid();
+    if (tabrmd)
+        g.tabrmd_pid = g.pid;
     g.generation++;
     ATTLS_DEBUG_LOG("tpm", "connected through '%s' (generation %llu)", tcti,
                     (unsigned long long)g.generation);

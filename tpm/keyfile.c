@@ -13,9 +13,9 @@
 typedef struct attls_tpmkey_asn1 {
     ASN1_OBJECT *type;
     ASN1_BOOLEAN empty_auth; /* -1 when absent */
-    STACK_OF(ASN1_TYPE) * policy;
+    STACK_OF(ASN1_TYPE) *policy;
     ASN1_OCTET_STRING *secret;
-    STACK_OF(ASN1_TYPE) * auth_policy;
+    STACK_OF(ASN1_TYPE) *auth_policy;
     ASN1_UTF8STRING *description;
     ASN1_BOOLEAN rsa_parent; /* -1 when absent */
     ASN1_INTEGER *parent;
@@ -158,38 +158,37 @@ end:
     return code;
 }
 
-static ASN1_OCTET_STRING *marshal_public(const TPM2B_PUBLIC *pub)
+static ASN1_OCTET_STRING *octets(const uint8_t *buf, size_t len)
 {
-    uint8_t buf[sizeof(TPM2B_PUBLIC)];
-    size_t off = 0;
-    ASN1_OCTET_STRING *os;
+    ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
 
-    if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, buf, sizeof(buf), &off) !=
-        TSS2_RC_SUCCESS)
-        return NULL;
-    os = ASN1_OCTET_STRING_new();
-    if (os != NULL && !ASN1_OCTET_STRING_set(os, buf, (int)off)) {
+    if (os != NULL && !ASN1_OCTET_STRING_set(os, buf, (int)len)) {
         ASN1_OCTET_STRING_free(os);
         os = NULL;
     }
     return os;
 }
 
+static ASN1_OCTET_STRING *marshal_public(const TPM2B_PUBLIC *pub)
+{
+    uint8_t buf[sizeof(TPM2B_PUBLIC)];
+    size_t off = 0;
+
+    if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, buf, sizeof(buf), &off) !=
+        TSS2_RC_SUCCESS)
+        return NULL;
+    return octets(buf, off);
+}
+
 static ASN1_OCTET_STRING *marshal_private(const TPM2B_PRIVATE *priv)
 {
     uint8_t buf[sizeof(TPM2B_PRIVATE)];
     size_t off = 0;
-    ASN1_OCTET_STRING *os;
 
     if (priv->size == 0 || Tss2_MU_TPM2B_PRIVATE_Marshal(
                                priv, buf, sizeof(buf), &off) != TSS2_RC_SUCCESS)
         return NULL;
-    os = ASN1_OCTET_STRING_new();
-    if (os != NULL && !ASN1_OCTET_STRING_set(os, buf, (int)off)) {
-        ASN1_OCTET_STRING_free(os);
-        os = NULL;
-    }
-    return os;
+    return octets(buf, off);
 }
 
 attls_code attls_tpm_keyfile_encode(const attls_tpm_keyfile *kf, uint8_t **der,

@@ -126,6 +126,34 @@ TSS2_RC attls_tpm_key_create(ESYS_CONTEXT *esys, ESYS_TR parent,
     return rc;
 }
 
+TSS2_RC attls_tpm_key_create_blob(ESYS_CONTEXT *esys, uint32_t parent,
+                                  const TPM2B_AUTH *parent_auth,
+                                  const attls_tpm_keyspec *spec,
+                                  const TPM2B_AUTH *auth,
+                                  attls_tpm_keyfile *out)
+{
+    attls_tpm_parent p;
+    TPM2B_PUBLIC *pub = NULL;
+    TPM2B_PRIVATE *priv = NULL;
+    TSS2_RC rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = attls_tpm_parent_open(esys, parent, 0, parent_auth, &p);
+    if (rc != TSS2_RC_SUCCESS)
+        return rc;
+    rc = attls_tpm_key_create(esys, p.tr, spec, auth, &pub, &priv);
+    attls_tpm_parent_close(esys, &p);
+    if (rc == TSS2_RC_SUCCESS) {
+        out->parent = parent == 0 ? ATTLS_TPM_PARENT_OWNER : parent;
+        out->empty_auth = auth == NULL || auth->size == 0;
+        out->pub = *pub;
+        out->priv = *priv;
+    }
+    Esys_Free(pub);
+    Esys_Free(priv);
+    return rc;
+}
+
 TSS2_RC attls_tpm_key_load(ESYS_CONTEXT *esys, uint32_t parent, int rsa_parent,
                            const TPM2B_AUTH *parent_auth,
                            const TPM2B_PUBLIC *pub, const TPM2B_PRIVATE *priv,

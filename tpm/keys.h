@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <tss2/tss2_esys.h>
 
+#include "tpm/keyfile.h"
 #include "tpm/parent.h"
 
 #ifdef __cplusplus
@@ -67,6 +68,18 @@ TSS2_RC attls_tpm_key_create(ESYS_CONTEXT *esys, ESYS_TR parent,
                              const attls_tpm_keyspec *spec,
                              const TPM2B_AUTH *auth, TPM2B_PUBLIC **pub,
                              TPM2B_PRIVATE **priv);
+
+/**
+ * Open @p parent, TPM2_Create a key under it, close the parent: the whole
+ * keygen, with nothing left loaded. Fills @p out (emptyAuth from @p auth).
+ * @param parent 0x40000001 (owner SRK) or a persistent parent
+ * @param parent_auth owner-hierarchy or parent auth (NULL: empty)
+ */
+TSS2_RC attls_tpm_key_create_blob(ESYS_CONTEXT *esys, uint32_t parent,
+                                  const TPM2B_AUTH *parent_auth,
+                                  const attls_tpm_keyspec *spec,
+                                  const TPM2B_AUTH *auth,
+                                  attls_tpm_keyfile *out);
 
 /**
  * Open the parent, TPM2_Load the blobs under it, close the parent (a

@@ -18,6 +18,10 @@ static const char *attls_layer_text(TSS2_RC rc)
         return "key attributes do not allow this use";
     case ATTLS_TPM_RC_SIZE & ~TSS2_RC_LAYER_MASK:
         return "size out of range";
+    case ATTLS_TPM_RC_FORKED_DBUS & ~TSS2_RC_LAYER_MASK:
+        return "tpm2-abrmd was used before fork(): GLib's D-Bus connection "
+               "does not survive it; use device:/dev/tpmrm0, or do not use "
+               "the TPM in the parent before forking";
     case ATTLS_TPM_RC_MISMATCH & ~TSS2_RC_LAYER_MASK:
         return "the handle holds a different key than expected";
     default:
@@ -108,6 +112,8 @@ attls_code attls_tpm_rc_code(TSS2_RC rc)
             return ATTLS_E_KEY_UNSUPPORTED;
         if (rc == ATTLS_TPM_RC_ATTRIBUTES)
             return ATTLS_E_KEY_ATTRIBUTES;
+        if (rc == ATTLS_TPM_RC_FORKED_DBUS)
+            return ATTLS_E_FORKED;
         if (rc == ATTLS_TPM_RC_MISMATCH)
             return ATTLS_E_KEY_MISMATCH;
         if (rc == ATTLS_TPM_RC_SIZE)

@@ -31,6 +31,12 @@ extern "C" {
 /** A persistent handle now holds a different key than expected. */
 #define ATTLS_TPM_RC_MISMATCH ((TSS2_RC)(ATTLS_TPM_RC_LAYER | 6U))
 
+/**
+ * A forked child cannot open tpm2-abrmd: its parent already used it, and
+ * GLib's shared D-Bus connection does not survive fork().
+ */
+#define ATTLS_TPM_RC_FORKED_DBUS ((TSS2_RC)(ATTLS_TPM_RC_LAYER | 7U))
+
 /** Register the "attls" layer with Tss2_RC_Decode (idempotent). */
 void attls_tpm_rc_register(void);
 

@@ -180,7 +180,6 @@ extern "C" {
     X(ATTLS_E_TPM_AUTH, 704, "TPM authorization failed (wrong auth value)")    \
     X(ATTLS_E_TPM_BUSY, 705, "TPM busy: retries exhausted")                    \
     X(ATTLS_E_TPM_MEMORY, 706, "TPM out of object or session memory")          \
-    X(ATTLS_E_TPM_PARENT, 707, "parent key could not be opened")               \
     X(ATTLS_E_TPM_LOAD, 708, "key blob does not load under its parent")        \
     X(ATTLS_E_TPM_LOCKOUT, 709, "TPM in dictionary-attack lockout")            \
     X(ATTLS_E_KEYFILE_PARSE, 710, "TSS2 key file malformed")                   \
@@ -198,7 +197,7 @@ extern "C" {
     X(ATTLS_E_URI, 726, "attls: URI malformed")                                \
     X(ATTLS_E_AUTH_MISSING, 727, "key needs an auth value and none was given") \
     X(ATTLS_E_CONFIG, 728, "provider configuration invalid")                   \
-    X(ATTLS_E_FORKED, 729, "operation begun before fork() used in the child")  \
+    X(ATTLS_E_FORKED, 729, "TPM connection cannot be reopened after fork()")   \
     X(ATTLS_E_TPM_RECURSION, 730, "TPM used from inside a TPM operation")      \
     X(ATTLS_E_KEY_MISMATCH, 731, "key parameters do not match")                \
     X(ATTLS_E_KEYGEN, 732, "key generation refused or failed")

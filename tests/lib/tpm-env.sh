@@ -8,13 +8,14 @@
 #   require_tools swtpm tpm2_getcap   # exit 77 (meson "skipped") if missing
 #   tpmenv_init NAME                  # state dir $TPMENV_DIR; stop_all on EXIT
 #   start_swtpm                       # sets SWTPM_PORT, SWTPM_TCTI, TPM_TCTI
+#   start_swtpm_clone                 # 2nd swtpm, same seeds: CLONE_TCTI
 #   start_abrmd [ABRMD_ARG...]        # private dbus + tpm2-abrmd; TPM_TCTI
 #   stop_abrmd                        # back to swtpm directly
 #   render_template IN OUT            # @NAME@ -> value of shell variable NAME
 #   start_nginx CONF PORT...          # NGINX_PID once every PORT listens
 #   nginx_workers / nginx_reload      # worker pids; SIGHUP + wait for new ones
 #   stop_nginx                        # graceful stop
-#   assert_no_handles                 # no transient object / session left
+#   assert_no_handles [TCTI]          # no transient object / session left
 #   swtpm_commands                    # TPM command names swtpm has served
 #
 # swtpm runs in the foreground of its own process group (not --daemon: it
@@ -36,6 +37,7 @@ TPMENV_MAIN_PID=
 TPMENV_SERVICES=() # "name:pid", in start order
 SWTPM_PORT=
 SWTPM_TCTI=
+CLONE_TCTI=
 ABRMD_TCTI=
 TPM_TCTI=
 NGINX_PID=
@@ -284,13 +286,40 @@ stop_nginx() {
     NGINX_PID=
 }
 
-# assert_no_handles: no transient object and no session in swtpm. Asks swtpm
-# itself, so tpm2-abrmd (which hides other clients' handles) must be stopped.
+# start_swtpm_clone: a second swtpm started from a copy of the first one's
+# state: the same seeds, so the same SRK and the same key blobs load. For
+# tests that need a second connection to "the same" TPM while the first is
+# held (swtpm serves one connection at a time). Sets CLONE_TCTI.
+start_swtpm_clone() {
+    local state=$TPMENV_DIR/swtpm-clone port attempt
+    [ -n "$SWTPM_PORT" ] || tpmenv_die "start_swtpm_clone needs start_swtpm"
+    mkdir -p "$state"
+    cp "$TPMENV_DIR/swtpm/tpm2-00.permall" "$state/" ||
+        tpmenv_die "no swtpm state to clone"
+    for attempt in 1 2 3 4 5; do
+        port=$(free_port 2) || tpmenv_die "no free port for the swtpm clone"
+        tpmenv_spawn swtpm-clone swtpm socket --tpm2 \
+            --server "type=tcp,port=$port,bindaddr=127.0.0.1" \
+            --ctrl "type=tcp,port=$((port + 1)),bindaddr=127.0.0.1" \
+            --tpmstate "dir=$state" --flags not-need-init,startup-clear
+        if wait_for_ports "$TPMENV_LAST_PID" "$port"; then
+            CLONE_TCTI="swtpm:host=127.0.0.1,port=$port"
+            return 0
+        fi
+        tpmenv_stop swtpm-clone
+        tpmenv_log "swtpm clone did not come up on $port (attempt $attempt)"
+    done
+    tpmenv_die "swtpm clone did not start"
+}
+
+# assert_no_handles [TCTI]: no transient object and no session in swtpm (by
+# default the one start_swtpm started). Asks swtpm itself, so tpm2-abrmd
+# (which hides other clients' handles) must be stopped.
 assert_no_handles() {
-    local cap out left=
+    local cap out left= tcti=${1:-$SWTPM_TCTI}
     [ -z "$ABRMD_TCTI" ] || tpmenv_die "assert_no_handles: stop_abrmd first"
     for cap in handles-transient handles-loaded-session handles-saved-session; do
-        out=$(tpm2_getcap -T "$SWTPM_TCTI" "$cap") || tpmenv_die "tpm2_getcap $cap"
+        out=$(tpm2_getcap -T "$tcti" "$cap") || tpmenv_die "tpm2_getcap $cap"
         out=$(sed -n 's/^- \(0x[0-9a-fA-F]*\).*/\1/p' <<<"$out")
         [ -z "$out" ] || left+="$cap: $out"$'\n'
     done
