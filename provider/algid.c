@@ -52,13 +52,17 @@ int attls_algid_rsa_pkcs1(const EVP_MD *md, uint8_t **der, size_t *len)
     return simple_algid(md, NID_rsaEncryption, V_ASN1_NULL, der, len);
 }
 
-/* hashAlgorithm-style AlgorithmIdentifier of |md| (absent params, RFC 5754) */
+/*
+ * The hash AlgorithmIdentifier inside RSASSA-PSS-params. RFC 4055 lets the
+ * parameters be NULL or absent; NULL is what OpenSSL writes, so certificates
+ * signed by attls look like those signed with software keys.
+ */
 static X509_ALGOR *md_algor(const EVP_MD *md)
 {
     X509_ALGOR *a = X509_ALGOR_new();
 
     if (a != NULL && !X509_ALGOR_set0(a, OBJ_nid2obj(EVP_MD_get_type(md)),
-                                      V_ASN1_UNDEF, NULL)) {
+                                      V_ASN1_NULL, NULL)) {
         X509_ALGOR_free(a);
         a = NULL;
     }

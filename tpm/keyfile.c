@@ -158,37 +158,26 @@ end:
     return code;
 }
 
-static ASN1_OCTET_STRING *octets(const uint8_t *buf, size_t len)
-{
-    ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
-
-    if (os != NULL && !ASN1_OCTET_STRING_set(os, buf, (int)len)) {
-        ASN1_OCTET_STRING_free(os);
-        os = NULL;
-    }
-    return os;
-}
-
-static ASN1_OCTET_STRING *marshal_public(const TPM2B_PUBLIC *pub)
+/* Marshal into the OCTET STRINGs ASN1_item_new already allocated. */
+static int set_public(ASN1_OCTET_STRING *os, const TPM2B_PUBLIC *pub)
 {
     uint8_t buf[sizeof(TPM2B_PUBLIC)];
     size_t off = 0;
 
-    if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, buf, sizeof(buf), &off) !=
-        TSS2_RC_SUCCESS)
-        return NULL;
-    return octets(buf, off);
+    return Tss2_MU_TPM2B_PUBLIC_Marshal(pub, buf, sizeof(buf), &off) ==
+               TSS2_RC_SUCCESS &&
+           ASN1_OCTET_STRING_set(os, buf, (int)off);
 }
 
-static ASN1_OCTET_STRING *marshal_private(const TPM2B_PRIVATE *priv)
+static int set_private(ASN1_OCTET_STRING *os, const TPM2B_PRIVATE *priv)
 {
     uint8_t buf[sizeof(TPM2B_PRIVATE)];
     size_t off = 0;
 
-    if (priv->size == 0 || Tss2_MU_TPM2B_PRIVATE_Marshal(
-                               priv, buf, sizeof(buf), &off) != TSS2_RC_SUCCESS)
-        return NULL;
-    return octets(buf, off);
+    return priv->size != 0 &&
+           Tss2_MU_TPM2B_PRIVATE_Marshal(priv, buf, sizeof(buf), &off) ==
+               TSS2_RC_SUCCESS &&
+           ASN1_OCTET_STRING_set(os, buf, (int)off);
 }
 
 attls_code attls_tpm_keyfile_encode(const attls_tpm_keyfile *kf, uint8_t **der,
@@ -211,15 +200,12 @@ attls_code attls_tpm_keyfile_encode(const attls_tpm_keyfile *kf, uint8_t **der,
     /* Written explicitly: readers disagree on what "absent" means. */
     k->empty_auth = kf->empty_auth ? 1 : 0;
     k->rsa_parent = kf->rsa_parent ? 1 : -1;
-    k->parent = ASN1_INTEGER_new();
-    k->pubkey = marshal_public(&kf->pub);
-    k->privkey = marshal_private(&kf->priv);
-    if (k->pubkey == NULL || k->privkey == NULL) {
+    if (!set_public(k->pubkey, &kf->pub) ||
+        !set_private(k->privkey, &kf->priv)) {
         code = ATTLS_E_ARGUMENT;
         goto end;
     }
-    if (k->type == NULL || k->parent == NULL ||
-        !ASN1_INTEGER_set_uint64(k->parent, parent))
+    if (k->type == NULL || !ASN1_INTEGER_set_uint64(k->parent, parent))
         goto end;
     n = ASN1_item_i2d((ASN1_VALUE *)k, &out, TPMKEY_IT);
     if (n <= 0)
