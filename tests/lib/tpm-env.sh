@@ -316,7 +316,7 @@ start_swtpm_clone() {
 # default the one start_swtpm started). Asks swtpm itself, so tpm2-abrmd
 # (which hides other clients' handles) must be stopped.
 assert_no_handles() {
-    local cap out left= tcti=${1:-$SWTPM_TCTI}
+    local cap out left='' tcti=${1:-$SWTPM_TCTI}
     [ -z "$ABRMD_TCTI" ] || tpmenv_die "assert_no_handles: stop_abrmd first"
     for cap in handles-transient handles-loaded-session handles-saved-session; do
         out=$(tpm2_getcap -T "$tcti" "$cap") || tpmenv_die "tpm2_getcap $cap"

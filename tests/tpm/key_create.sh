@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # helpers are called through ok/check/fails_with
 # SPDX-License-Identifier: Apache-2.0
 #
 # `attls key create` against swtpm: key files (EC/RSA, with and without an
@@ -10,6 +11,7 @@
 set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd)
+# shellcheck source=../lib/tpm-env.sh
 . "$src/tests/lib/tpm-env.sh"
 require_tools swtpm tpm2_getcap tpm2_evictcontrol openssl
 tpmenv_init key-create

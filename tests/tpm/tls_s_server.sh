@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # helpers are called through ok/check/fails_with
 # SPDX-License-Identifier: Apache-2.0
 #
 # TLS handshakes against `openssl s_server` holding an attls key, with the
@@ -14,6 +15,7 @@
 set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd)
+# shellcheck source=../lib/tpm-env.sh
 . "$src/tests/lib/tpm-env.sh"
 require_tools swtpm tpm2_getcap openssl
 tpmenv_init tls
