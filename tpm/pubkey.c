@@ -94,14 +94,18 @@ uint32_t attls_tpm_pub_rsa_exponent(const TPMT_PUBLIC *pub)
     return e == 0 ? 65537U : e;
 }
 
-static int ec_params(const TPMT_PUBLIC *pub, OSSL_PARAM_BLD *bld)
+/*
+ * OSSL_PARAM_BLD keeps a pointer to |point| until OSSL_PARAM_BLD_to_param:
+ * the buffer belongs to the caller.
+ */
+static int ec_params(const TPMT_PUBLIC *pub, OSSL_PARAM_BLD *bld,
+                     uint8_t point[ATTLS_EC_POINT_MAX])
 {
-    uint8_t point[ATTLS_EC_POINT_MAX];
     size_t len;
     const char *group = attls_tpm_curve_name(pub->parameters.eccDetail.curveID);
 
     return group != NULL &&
-           attls_tpm_pub_ec_point(pub, point, sizeof(point), &len) &&
+           attls_tpm_pub_ec_point(pub, point, ATTLS_EC_POINT_MAX, &len) &&
            OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
                                            group, 0) &&
            OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point,
@@ -126,13 +130,14 @@ int attls_tpm_pub_to_pkey(const TPMT_PUBLIC *pub, OSSL_LIB_CTX *libctx,
     OSSL_PARAM *params = NULL;
     EVP_PKEY_CTX *pctx = NULL;
     BIGNUM *n = NULL, *e = NULL;
+    uint8_t point[ATTLS_EC_POINT_MAX];
     int ok = 0;
 
     *out = NULL;
     if (bld == NULL)
         return 0;
     if (pub->type == TPM2_ALG_ECC) {
-        if (!ec_params(pub, bld))
+        if (!ec_params(pub, bld, point))
             goto end;
         pctx = EVP_PKEY_CTX_new_from_name(libctx, "EC", NULL);
     } else if (pub->type == TPM2_ALG_RSA) {

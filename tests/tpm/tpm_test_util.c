@@ -159,8 +159,9 @@ int tt_tpm_handle_count(void)
 
     if (attls_tpm_acquire(&c) != TSS2_RC_SUCCESS)
         return -1;
-    a = count_handles(c.esys, TPM2_TRANSIENT_FIRST);
-    b = count_handles(c.esys, TPM2_LOADED_SESSION_FIRST);
+    /* Literals: the tss2 TPM2_*_FIRST macros shift into the sign bit. */
+    a = count_handles(c.esys, 0x80000000U);
+    b = count_handles(c.esys, 0x02000000U);
     attls_tpm_release(&c, TSS2_RC_SUCCESS);
     return a < 0 || b < 0 ? -1 : a + b;
 }

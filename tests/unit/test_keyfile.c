@@ -125,8 +125,9 @@ static der build(const fields *f)
 {
     der body = {0}, out = {0};
 
-    tlv(&body, 0x06, f->oid_hex != NULL ? (const void *)f->oid_hex
-                                        : (const void *)oid_loadable,
+    tlv(&body, 0x06,
+        f->oid_hex != NULL ? (const void *)f->oid_hex
+                           : (const void *)oid_loadable,
         f->oid_hex != NULL ? strlen(f->oid_hex) : sizeof(oid_loadable));
     if (f->extra != NULL)
         put(&body, f->extra, f->extra_len);
@@ -142,8 +143,7 @@ static der build(const fields *f)
     return out;
 }
 
-static attls_code decode(const der *d, attls_tpm_keyfile *kf,
-                         attls_status *st)
+static attls_code decode(const der *d, attls_tpm_keyfile *kf, attls_status *st)
 {
     attls_status_clear(st);
     return attls_tpm_keyfile_decode(d->b, d->n, kf, st);
@@ -199,8 +199,8 @@ static void test_rsa_vector(void **state)
 static void test_empty_auth_values(void **state)
 {
     static const uint8_t empty_false[] = {0xA0, 0x03, 0x01, 0x01, 0x00};
-    fields absent = {0}, f = {.extra = empty_false,
-                              .extra_len = sizeof(empty_false)};
+    fields absent = {0},
+           f = {.extra = empty_false, .extra_len = sizeof(empty_false)};
     der d;
     attls_tpm_keyfile kf;
     attls_status st;
@@ -223,9 +223,9 @@ static void test_empty_auth_values(void **state)
 static void test_optional_fields_accepted(void **state)
 {
     /* emptyAuth TRUE, description "web", rsaParent TRUE */
-    static const uint8_t extra[] = {0xA0, 0x03, 0x01, 0x01, 0x01, 0xA4, 0x05,
-                                    0x0C, 0x03, 'w',  'e',  'b',  0xA5, 0x03,
-                                    0x01, 0x01, 0xFF};
+    static const uint8_t extra[] = {0xA0, 0x03, 0x01, 0x01, 0x01, 0xA4,
+                                    0x05, 0x0C, 0x03, 'w',  'e',  'b',
+                                    0xA5, 0x03, 0x01, 0x01, 0xFF};
     fields f = {.extra = extra, .extra_len = sizeof(extra)};
     der d = build(&f);
     attls_tpm_keyfile kf;
@@ -332,9 +332,9 @@ static void test_outer_structure(void **state)
     assert_int_equal(attls_tpm_keyfile_decode(vec, 0, &kf, &st),
                      ATTLS_E_KEYFILE_PARSE);
     attls_status_clear(&st);
-    assert_int_equal(attls_tpm_keyfile_decode((const uint8_t *)"\x30\x00", 2,
-                                              &kf, &st),
-                     ATTLS_E_KEYFILE_PARSE);
+    assert_int_equal(
+        attls_tpm_keyfile_decode((const uint8_t *)"\x30\x00", 2, &kf, &st),
+        ATTLS_E_KEYFILE_PARSE);
     attls_status_clear(&st);
     assert_int_equal(
         attls_tpm_keyfile_decode(vec, ATTLS_TSS2_MAX_DER + 1, &kf, &st),
@@ -362,8 +362,8 @@ static void test_bit_flips_never_crash(void **state)
         for (int bit = 0; bit < 8; bit++) {
             memcpy(buf, vec, vec_len);
             buf[i] ^= (uint8_t)(1 << bit);
-            accepted += attls_tpm_keyfile_decode(buf, vec_len, &kf, NULL) ==
-                        ATTLS_OK;
+            accepted +=
+                attls_tpm_keyfile_decode(buf, vec_len, &kf, NULL) == ATTLS_OK;
         }
     }
     /* Flips inside key bytes still decode; structural ones must not. */

@@ -120,16 +120,16 @@ static void test_ec_params(void **state)
     assert_int_equal(EVP_PKEY_get_bits(k), 256);
     assert_int_equal(EVP_PKEY_get_security_bits(k), 128);
     assert_int_equal(EVP_PKEY_get_size(k), 72);
-    assert_int_equal(EVP_PKEY_get_utf8_string_param(
-                         k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                         NULL),
+    assert_int_equal(EVP_PKEY_get_utf8_string_param(k,
+                                                    OSSL_PKEY_PARAM_GROUP_NAME,
+                                                    group, sizeof(group), NULL),
                      1);
     assert_string_equal(group, "prime256v1");
     /* 1: advisory default, not mandatory. */
     assert_int_equal(EVP_PKEY_get_default_digest_name(k, dd, sizeof(dd)), 1);
     assert_string_equal(dd, "SHA256");
-    assert_int_equal(EVP_PKEY_get_octet_string_param(
-                         k, OSSL_PKEY_PARAM_PUB_KEY, pt1, sizeof(pt1), &l1),
+    assert_int_equal(EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY,
+                                                     pt1, sizeof(pt1), &l1),
                      1);
     assert_int_equal(EVP_PKEY_get_octet_string_param(
                          pub, OSSL_PKEY_PARAM_PUB_KEY, pt2, sizeof(pt2), &l2),
@@ -154,8 +154,7 @@ static void test_rsa_params(void **state)
     assert_int_equal(EVP_PKEY_get_security_bits(k), 112);
     assert_int_equal(EVP_PKEY_get_size(k), 256);
     assert_int_equal(EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_N, &n1), 1);
-    assert_int_equal(EVP_PKEY_get_bn_param(pub, OSSL_PKEY_PARAM_RSA_N, &n2),
-                     1);
+    assert_int_equal(EVP_PKEY_get_bn_param(pub, OSSL_PKEY_PARAM_RSA_N, &n2), 1);
     assert_int_equal(BN_cmp(n1, n2), 0);
     assert_int_equal(EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_E, &e), 1);
     assert_true(BN_is_word(e, 65537));
@@ -244,9 +243,8 @@ static void test_other_pems_untouched(void **state)
     BIO *b = BIO_new(BIO_s_mem());
 
     (void)state;
-    assert_int_equal(PEM_write_bio_PrivateKey(b, soft, NULL, NULL, 0, NULL,
-                                              NULL),
-                     1);
+    assert_int_equal(
+        PEM_write_bio_PrivateKey(b, soft, NULL, NULL, 0, NULL, NULL), 1);
     back = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
     assert_non_null(back);
     assert_false(is_attls(back));
@@ -310,8 +308,8 @@ static void test_malformed_files(void **state)
 static void test_public_only_key(void **state)
 {
     EVP_PKEY *soft = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    EVP_PKEY_CTX *fctx = EVP_PKEY_CTX_new_from_name(NULL, "EC",
-                                                    "provider=attls");
+    EVP_PKEY_CTX *fctx =
+        EVP_PKEY_CTX_new_from_name(NULL, "EC", "provider=attls");
     EVP_PKEY *pubonly = NULL;
     OSSL_PARAM *params = NULL;
     EVP_MD_CTX *m = EVP_MD_CTX_new();
@@ -331,35 +329,32 @@ static void test_public_only_key(void **state)
     {
         EVP_PKEY *priv = NULL;
 
-        assert_true(EVP_PKEY_fromdata(fctx, &priv, EVP_PKEY_KEYPAIR,
-                                      params) <= 0);
+        assert_true(EVP_PKEY_fromdata(fctx, &priv, EVP_PKEY_KEYPAIR, params) <=
+                    0);
         assert_null(priv);
     }
     /* Verify in attls (software) a signature made by the software key. */
     assert_int_equal(
         EVP_DigestSignInit_ex(m, NULL, "SHA256", NULL, NULL, soft, NULL), 1);
-    assert_int_equal(EVP_DigestSign(m, sig, &siglen,
-                                    (const unsigned char *)"m", 1),
-                     1);
+    assert_int_equal(
+        EVP_DigestSign(m, sig, &siglen, (const unsigned char *)"m", 1), 1);
     EVP_MD_CTX_reset(m);
     assert_int_equal(EVP_DigestVerifyInit_ex(m, NULL, "SHA256", NULL,
                                              "provider=attls", pubonly, NULL),
                      1);
-    assert_int_equal(EVP_DigestVerify(m, sig, siglen,
-                                      (const unsigned char *)"m", 1),
-                     1);
+    assert_int_equal(
+        EVP_DigestVerify(m, sig, siglen, (const unsigned char *)"m", 1), 1);
     EVP_MD_CTX_reset(m);
     assert_int_equal(EVP_DigestVerifyInit_ex(m, NULL, "SHA256", NULL,
                                              "provider=attls", pubonly, NULL),
                      1);
-    assert_int_not_equal(EVP_DigestVerify(m, sig, siglen,
-                                          (const unsigned char *)"x", 1),
-                         1);
+    assert_int_not_equal(
+        EVP_DigestVerify(m, sig, siglen, (const unsigned char *)"x", 1), 1);
     /* No private part: signing refuses with a specific reason. */
     EVP_MD_CTX_reset(m);
     ERR_clear_error();
-    assert_true(EVP_DigestSignInit_ex(m, NULL, "SHA256", NULL,
-                                      "provider=attls", pubonly, NULL) <= 0);
+    assert_true(EVP_DigestSignInit_ex(m, NULL, "SHA256", NULL, "provider=attls",
+                                      pubonly, NULL) <= 0);
     assert_true(has_reason(ATTLS_E_KEY_NOT_PRIVATE));
     EVP_MD_CTX_free(m);
     OSSL_PARAM_free(params);
@@ -378,9 +373,8 @@ static void test_rsa_signature_params(void **state)
     OSSL_PARAM get[3];
 
     (void)state;
-    assert_int_equal(EVP_DigestVerifyInit_ex(m, &pc, "SHA256", NULL, NULL, k,
-                                             NULL),
-                     1);
+    assert_int_equal(
+        EVP_DigestVerifyInit_ex(m, &pc, "SHA256", NULL, NULL, k, NULL), 1);
     /* Whichever provider OpenSSL picked for verify, the strings work. */
     assert_true(EVP_PKEY_CTX_ctrl_str(pc, "rsa_padding_mode", "pss") > 0);
     assert_true(EVP_PKEY_CTX_ctrl_str(pc, "rsa_pss_saltlen", "digest") > 0);
@@ -413,8 +407,8 @@ static void test_rsa_signature_params(void **state)
 static void test_verify_ctx_copy(void **state)
 {
     EVP_PKEY *soft = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-    EVP_PKEY_CTX *fctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA",
-                                                    "provider=attls");
+    EVP_PKEY_CTX *fctx =
+        EVP_PKEY_CTX_new_from_name(NULL, "RSA", "provider=attls");
     EVP_PKEY *pubonly = NULL;
     OSSL_PARAM *params = NULL;
     EVP_MD_CTX *a = EVP_MD_CTX_new(), *b = EVP_MD_CTX_new();
@@ -428,9 +422,8 @@ static void test_verify_ctx_copy(void **state)
         EVP_PKEY_fromdata(fctx, &pubonly, EVP_PKEY_PUBLIC_KEY, params), 1);
     assert_int_equal(
         EVP_DigestSignInit_ex(a, NULL, "SHA384", NULL, NULL, soft, NULL), 1);
-    assert_int_equal(EVP_DigestSign(a, sig, &siglen,
-                                    (const unsigned char *)"abc", 3),
-                     1);
+    assert_int_equal(
+        EVP_DigestSign(a, sig, &siglen, (const unsigned char *)"abc", 3), 1);
     EVP_MD_CTX_reset(a);
     assert_int_equal(EVP_DigestVerifyInit_ex(a, NULL, "SHA384", NULL,
                                              "provider=attls", pubonly, NULL),
@@ -463,8 +456,8 @@ static void test_no_tpm_fails_cleanly(void **state)
     /* The nginx path picks attls for the TPM key; no TPM behind it. */
     assert_int_equal(
         EVP_DigestSignInit_ex(m, NULL, "SHA256", NULL, NULL, k, NULL), 1);
-    assert_true(EVP_DigestSign(m, sig, &siglen, (const unsigned char *)"m",
-                               1) <= 0);
+    assert_true(
+        EVP_DigestSign(m, sig, &siglen, (const unsigned char *)"m", 1) <= 0);
     assert_true(has_reason(ATTLS_E_TPM_UNREACHABLE));
     g = EVP_PKEY_CTX_new_from_name(NULL, "EC", "provider=attls");
     assert_int_equal(EVP_PKEY_keygen_init(g), 1);
@@ -508,19 +501,18 @@ static void test_uri_parser(void **state)
                ATTLS_URI_AUTH_NONE);
     expect_uri("attls:handle=0x81ABCDEF;auth=prompt", ATTLS_OK, 0x81abcdef,
                ATTLS_URI_AUTH_PROMPT);
-    expect_uri("attls:auth=file:/etc/k;handle=0x81000001", ATTLS_OK,
-               0x81000001, ATTLS_URI_AUTH_FILE);
-    assert_int_equal(attls_uri_parse("attls:handle=0x81000001;auth=file:/a/b",
-                                     &u, NULL),
-                     ATTLS_OK);
+    expect_uri("attls:auth=file:/etc/k;handle=0x81000001", ATTLS_OK, 0x81000001,
+               ATTLS_URI_AUTH_FILE);
+    assert_int_equal(
+        attls_uri_parse("attls:handle=0x81000001;auth=file:/a/b", &u, NULL),
+        ATTLS_OK);
     assert_string_equal(u.auth_file, "/a/b");
     expect_uri("attls:", ATTLS_E_URI, 0, 0);
     expect_uri("attls:handle=0x80000001", ATTLS_E_URI, 0, 0);
     expect_uri("attls:handle=81000001", ATTLS_E_URI, 0, 0);
     expect_uri("attls:handle=0x8100000001", ATTLS_E_URI, 0, 0);
     expect_uri("attls:handle=0x81000001;", ATTLS_E_URI, 0, 0);
-    expect_uri("attls:handle=0x81000001;handle=0x81000002", ATTLS_E_URI, 0,
-               0);
+    expect_uri("attls:handle=0x81000001;handle=0x81000002", ATTLS_E_URI, 0, 0);
     expect_uri("attls:handle=0x81000001;auth=secret", ATTLS_E_URI, 0, 0);
     expect_uri("attls:handle=0x81000001;pass=x", ATTLS_E_URI, 0, 0);
     expect_uri("file:handle=0x81000001", ATTLS_E_URI, 0, 0);

@@ -42,8 +42,7 @@ static int teardown(void **state)
 }
 
 /* Raw m^d mod n in software: what TPM2_RSA_Decrypt(NULL) does. */
-static size_t raw_rsa(EVP_PKEY *k, const uint8_t *em, size_t len,
-                      uint8_t *sig)
+static size_t raw_rsa(EVP_PKEY *k, const uint8_t *em, size_t len, uint8_t *sig)
 {
     EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k, NULL);
     size_t siglen = 512;
@@ -119,8 +118,8 @@ static void test_ecdsa_der_known_answers(void **state)
 {
     static const uint8_t one[] = {0x01}, two[] = {0x00, 0x00, 0x02};
     static const uint8_t high[] = {0x80}, zero[] = {0x00};
-    static const uint8_t want1[] = {0x30, 0x06, 0x02, 0x01, 0x01,
-                                    0x02, 0x01, 0x02};
+    static const uint8_t want1[] = {0x30, 0x06, 0x02, 0x01,
+                                    0x01, 0x02, 0x01, 0x02};
     static const uint8_t want2[] = {0x30, 0x07, 0x02, 0x02, 0x00,
                                     0x80, 0x02, 0x01, 0x01};
     uint8_t out[16];
@@ -128,8 +127,7 @@ static void test_ecdsa_der_known_answers(void **state)
 
     (void)state;
     /* Leading zeros dropped; a high bit gets its 0x00 pad. */
-    assert_int_equal(attls_ecdsa_to_der(one, 1, two, 3, out, sizeof(out),
-                                        &len),
+    assert_int_equal(attls_ecdsa_to_der(one, 1, two, 3, out, sizeof(out), &len),
                      1);
     assert_int_equal(len, sizeof(want1));
     assert_memory_equal(out, want1, len);
@@ -161,9 +159,8 @@ static void test_ecdsa_der_verifies(void **state)
     /* Fixed-width (r, s) as the TPM returns them. */
     BN_bn2binpad(ECDSA_SIG_get0_r(sig), r, 32);
     BN_bn2binpad(ECDSA_SIG_get0_s(sig), s, 32);
-    assert_int_equal(attls_ecdsa_to_der(r, 32, s, 32, der2, sizeof(der2),
-                                        &len2),
-                     1);
+    assert_int_equal(
+        attls_ecdsa_to_der(r, 32, s, 32, der2, sizeof(der2), &len2), 1);
     assert_int_equal(len2, len);
     assert_memory_equal(der1, der2, len);
     assert_int_equal(EVP_PKEY_verify_init(c), 1);
@@ -181,8 +178,7 @@ static size_t default_algid(EVP_PKEY *k, const char *md, int pad, int salt,
     OSSL_PARAM params[2];
     size_t len;
 
-    assert_int_equal(EVP_DigestSignInit_ex(m, &pc, md, NULL, NULL, k, NULL),
-                     1);
+    assert_int_equal(EVP_DigestSignInit_ex(m, &pc, md, NULL, NULL, k, NULL), 1);
     if (pad != 0) {
         EVP_PKEY_CTX_set_rsa_padding(pc, pad);
         if (pad == RSA_PKCS1_PSS_PADDING)
@@ -227,8 +223,7 @@ static void test_algids_match_default(void **state)
         ok = attls_algid_rsa_pkcs1(md, &der, &len);
         check_algid(ok, der, len, rsa2048, mds[i], RSA_PKCS1_PADDING, 0);
         ok = attls_algid_rsa_pss(md, md, hlen, &der, &len);
-        check_algid(ok, der, len, rsa2048, mds[i], RSA_PKCS1_PSS_PADDING,
-                    hlen);
+        check_algid(ok, der, len, rsa2048, mds[i], RSA_PKCS1_PSS_PADDING, hlen);
         EVP_MD_free(md);
     }
 }
