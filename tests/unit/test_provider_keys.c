@@ -366,7 +366,7 @@ static void test_public_only_key(void **state)
 static void test_rsa_signature_params(void **state)
 {
     EVP_PKEY *k = read_key("tss2-rsa2048-tpm2openssl.pem");
-    EVP_PKEY *soft = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    EVP_PKEY *soft = read_key("soft-rsa2048.pem");
     EVP_MD_CTX *m = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pc = NULL;
     int pad = 0, salt = 0;
@@ -406,7 +406,7 @@ static void test_rsa_signature_params(void **state)
 /* dupctx mid-verify: both copies verify (OpenSSL 3.0 copies contexts). */
 static void test_verify_ctx_copy(void **state)
 {
-    EVP_PKEY *soft = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    EVP_PKEY *soft = read_key("soft-rsa2048.pem");
     EVP_PKEY_CTX *fctx =
         EVP_PKEY_CTX_new_from_name(NULL, "RSA", "provider=attls");
     EVP_PKEY *pubonly = NULL;

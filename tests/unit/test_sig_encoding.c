@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -16,6 +18,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
@@ -23,11 +26,27 @@
 
 static EVP_PKEY *rsa2048, *rsa2049, *ec256;
 
+/* Software RSA test keys from tests/unit/data (keygen is slow under
+ * valgrind). */
+static EVP_PKEY *load_soft(const char *name)
+{
+    char path[1024];
+    BIO *b;
+    EVP_PKEY *k;
+
+    snprintf(path, sizeof(path), "%s/tests/unit/data/%s",
+             getenv("ATTLS_SOURCE_ROOT"), name);
+    b = BIO_new_file(path, "r");
+    k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+    BIO_free(b);
+    return k;
+}
+
 static int setup(void **state)
 {
     (void)state;
-    rsa2048 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-    rsa2049 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2049);
+    rsa2048 = load_soft("soft-rsa2048.pem");
+    rsa2049 = load_soft("soft-rsa2049.pem");
     ec256 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     return rsa2048 == NULL || rsa2049 == NULL || ec256 == NULL;
 }
