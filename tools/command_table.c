@@ -15,5 +15,9 @@ const attls_command attls_commands[] = {
     {"verify-akcert", attls_cmd_verify_akcert,
      "verify an Azure or GCE vTPM AK certificate offline"},
     {"key", attls_cmd_key, "create TPM-resident TLS keys (attls key create)"},
+    {"verify-snp", attls_cmd_verify_snp,
+     "verify an AMD SEV-SNP attestation report offline"},
+    {"verify-hcl", attls_cmd_verify_hcl,
+     "verify an Azure HCL report and its runtime claims offline"},
     {NULL, NULL, NULL},
 };

@@ -23,5 +23,7 @@ int attls_cmd_verify_quote(int argc, char **argv);
 int attls_cmd_verify_certify(int argc, char **argv);
 int attls_cmd_verify_akcert(int argc, char **argv);
 int attls_cmd_key(int argc, char **argv);
+int attls_cmd_verify_snp(int argc, char **argv);
+int attls_cmd_verify_hcl(int argc, char **argv);
 
 #endif

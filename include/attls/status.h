@@ -42,7 +42,25 @@ extern "C" {
 
 /* 200-299: AMD SEV-SNP reports. */
 #define ATTLS_ERRORS_SNP(X)                                                    \
-    X(ATTLS_E_SNP_PARSE, 200, "SEV-SNP report malformed")
+    X(ATTLS_E_SNP_PARSE, 200,                                                  \
+      "SEV-SNP report field outside its defined range")                        \
+    X(ATTLS_E_SNP_SIZE, 201, "SEV-SNP report is not 1184 bytes")               \
+    X(ATTLS_E_SNP_VERSION, 202, "SEV-SNP report version not supported")        \
+    X(ATTLS_E_SNP_RESERVED, 203, "SEV-SNP must-be-zero/one field violated")    \
+    X(ATTLS_E_SNP_SIG_ALGO, 204, "SEV-SNP signature algorithm not supported")  \
+    X(ATTLS_E_SNP_SIGNATURE, 205, "SEV-SNP report signature invalid")          \
+    X(ATTLS_E_SNP_SIGNER, 206, "SEV-SNP report signer does not match the VEK") \
+    X(ATTLS_E_SNP_PRODUCT, 207, "SEV-SNP product unknown or inconsistent")     \
+    X(ATTLS_E_SNP_VEK, 208, "VCEK/VLEK AMD field missing or malformed")        \
+    X(ATTLS_E_SNP_TCB_MISMATCH, 209, "VEK TCB differs from REPORTED_TCB")      \
+    X(ATTLS_E_SNP_CHIP_ID_MISMATCH, 210, "VCEK hwID differs from CHIP_ID")     \
+    X(ATTLS_E_SNP_POLICY_DEBUG, 220, "policy: guest debugging is enabled")     \
+    X(ATTLS_E_SNP_POLICY_VMPL, 221,                                            \
+      "policy: report VMPL not the expected one")                              \
+    X(ATTLS_E_SNP_POLICY_MEASUREMENT, 222, "policy: measurement not allowed")  \
+    X(ATTLS_E_SNP_POLICY_TCB, 223, "policy: REPORTED_TCB below the minimum")   \
+    X(ATTLS_E_SNP_POLICY_REPORT_DATA, 224, "policy: REPORT_DATA not expected") \
+    X(ATTLS_E_SNP_POLICY_VERSION, 225, "policy: report version too old")
 
 /* 300-399: Intel TDX quotes and collateral. */
 #define ATTLS_ERRORS_TDX(X)                                                    \
@@ -86,9 +104,27 @@ extern "C" {
     X(ATTLS_E_TDX_TCB_NOT_EVALUATED, 342,                                      \
       "policy requires a TCB status but no collateral was evaluated")
 
-/* 400-499: Azure HCL reports. */
+/* 400-499: Azure HCL reports and the TDREPORT they carry. */
 #define ATTLS_ERRORS_HCL(X)                                                    \
-    X(ATTLS_E_HCL_PARSE, 400, "Azure HCL report malformed")
+    X(ATTLS_E_HCL_PARSE, 400, "Azure HCL report sizes inconsistent")           \
+    X(ATTLS_E_HCL_MAGIC, 401, "not an Azure HCL report (no HCLA signature)")   \
+    X(ATTLS_E_HCL_VERSION, 402, "Azure HCL report version not supported")      \
+    X(ATTLS_E_HCL_REQUEST_TYPE, 403, "HCL report request type not AK_CERT")    \
+    X(ATTLS_E_HCL_STATUS, 404, "HCL report status is an error")                \
+    X(ATTLS_E_HCL_RESERVED, 405, "HCL reserved or padding bytes not zero")     \
+    X(ATTLS_E_HCL_REPORT_TYPE, 406, "HCL hardware report type not SNP/TDX")    \
+    X(ATTLS_E_HCL_HASH_TYPE, 407, "HCL runtime-data hash type not SHA-256")    \
+    X(ATTLS_E_HCL_CLAIMS, 408, "HCL runtime claims not a valid JSON object")   \
+    X(ATTLS_E_HCL_BINDING, 409,                                                \
+      "REPORT_DATA does not bind the runtime claims")                          \
+    X(ATTLS_E_HCL_AK, 410, "HCLAkPub missing or not a valid RSA JWK")          \
+    X(ATTLS_E_HCL_USER_DATA, 411, "HCL user-data malformed")                   \
+    X(ATTLS_E_HCL_VM_CONFIG, 412, "HCL vm-configuration malformed")            \
+    X(ATTLS_E_HCL_VMPL, 413, "HCL SNP report not requested at VMPL 0")         \
+    X(ATTLS_E_HCL_USER_DATA_MISMATCH, 414, "HCL user-data not the expected")   \
+    X(ATTLS_E_TDREPORT_SIZE, 420, "TDREPORT is not 1024 bytes")                \
+    X(ATTLS_E_TDREPORT_TYPE, 421, "TDREPORT type is not TDX (0x81)")           \
+    X(ATTLS_E_TDREPORT_RESERVED, 422, "TDREPORT reserved bytes not zero")
 
 /* 500-599: TPM2 quotes, certifications and AK certificates. */
 #define ATTLS_ERRORS_TPM(X)                                                    \
