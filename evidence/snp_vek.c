@@ -376,7 +376,7 @@ static attls_code parse_identity(X509 *cert, attls_snp_vek *out,
             return rc;
         if (v == NULL)
             return attls_fail(st, ATTLS_E_SNP_VEK, "snp.vek",
-                              "VLEK without CSP_ID extension (%s)",
+                              "CSP_ID extension (%s) missing from a VLEK",
                               AMD_OID("5"));
         return decode_ia5(v, "CSP_ID", out->csp_id, sizeof(out->csp_id), st);
     }
@@ -385,7 +385,8 @@ static attls_code parse_identity(X509 *cert, attls_snp_vek *out,
         return rc;
     if (v == NULL)
         return attls_fail(st, ATTLS_E_SNP_VEK, "snp.vek",
-                          "VCEK without hwID extension (%s)", AMD_OID("4"));
+                          "hwID extension (%s) missing from a VCEK",
+                          AMD_OID("4"));
     return decode_hwid(v,
                        out->product == ATTLS_SNP_PRODUCT_TURIN
                            ? HWID_LEN_TURIN

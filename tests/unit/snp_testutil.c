@@ -12,6 +12,7 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 #include "common/timeutil.h"
@@ -58,7 +59,7 @@ size_t tu_stride(void)
 {
     const char *v = getenv("ATTLS_UNDER_VALGRIND");
 
-    return v != NULL && *v != '\0' && strcmp(v, "0") != 0 ? 17 : 1;
+    return v != NULL && *v != '\0' && strcmp(v, "0") != 0 ? 31 : 1;
 }
 
 static size_t der_int(uint8_t *out, uint8_t v)
@@ -185,10 +186,9 @@ X509 *tu_make_cert(const char *cn, EVP_PKEY *key, const tu_vek_exts *exts,
     assert_non_null(name);
     assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
     assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), ca), 1);
-    assert_int_equal(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                                                (const unsigned char
-                                                     *)"attls test AMD",
-                                                -1, -1, 0),
+    assert_int_equal(X509_NAME_add_entry_by_txt(
+                         name, "O", MBSTRING_ASC,
+                         (const unsigned char *)"attls test AMD", -1, -1, 0),
                      1);
     assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
                                                 (const unsigned char *)cn, -1,
@@ -200,21 +200,23 @@ X509 *tu_make_cert(const char *cn, EVP_PKEY *key, const tu_vek_exts *exts,
                                                  : name),
                      1);
     X509_NAME_free(name);
-    assert_non_null(ASN1_TIME_set(X509_getm_notBefore(x), tu_at("2020-01-01T00:00:00Z")));
-    assert_non_null(ASN1_TIME_set(X509_getm_notAfter(x), tu_at("2040-01-01T00:00:00Z")));
+    assert_non_null(
+        ASN1_TIME_set(X509_getm_notBefore(x), tu_at("2020-01-01T00:00:00Z")));
+    assert_non_null(
+        ASN1_TIME_set(X509_getm_notAfter(x), tu_at("2040-01-01T00:00:00Z")));
     assert_int_equal(X509_set_pubkey(x, key), 1);
     if (ca) {
         BASIC_CONSTRAINTS *bc = BASIC_CONSTRAINTS_new();
 
         bc->ca = 1;
-        assert_int_equal(
-            X509_add1_ext_i2d(x, NID_basic_constraints, bc, 1, 0), 1);
+        assert_int_equal(X509_add1_ext_i2d(x, NID_basic_constraints, bc, 1, 0),
+                         1);
         BASIC_CONSTRAINTS_free(bc);
     }
     for (size_t i = 0; exts != NULL && i < exts->n; i++)
         add_ext(x, &exts->ext[i]);
-    assert_true(X509_sign(x, issuer_key != NULL ? issuer_key : key,
-                          EVP_sha384()) > 0);
+    assert_true(
+        X509_sign(x, issuer_key != NULL ? issuer_key : key, EVP_sha384()) > 0);
     return x;
 }
 
@@ -244,9 +246,9 @@ void tu_fake_amd_init(tu_fake_amd *f, attls_snp_product product,
     f->ark = tu_make_cert("ARK-Test", f->ark_key, NULL, NULL, NULL, 1);
     f->ask = tu_make_cert("SEV-Test", f->ask_key, NULL, f->ark, f->ark_key, 1);
     tu_vek_exts_build(&exts, spec);
-    f->vek = tu_make_cert(spec->type == ATTLS_SNP_VEK_VLEK ? "SEV-VLEK"
-                                                            : "SEV-VCEK",
-                          f->vek_key, &exts, f->ask, f->ask_key, 0);
+    f->vek =
+        tu_make_cert(spec->type == ATTLS_SNP_VEK_VLEK ? "SEV-VLEK" : "SEV-VCEK",
+                     f->vek_key, &exts, f->ask, f->ask_key, 0);
     write_roots(f);
 }
 
@@ -273,10 +275,9 @@ void tu_sign_report(uint8_t raw[ATTLS_SNP_REPORT_SIZE], EVP_PKEY *key)
     const BIGNUM *r, *s;
 
     assert_non_null(ctx);
-    assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key),
+    assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key), 1);
+    assert_int_equal(EVP_DigestSign(ctx, der, &len, raw, ATTLS_SNP_SIGNED_SIZE),
                      1);
-    assert_int_equal(
-        EVP_DigestSign(ctx, der, &len, raw, ATTLS_SNP_SIGNED_SIZE), 1);
     EVP_MD_CTX_free(ctx);
     sig = d2i_ECDSA_SIG(NULL, &p, (long)len);
     assert_non_null(sig);
@@ -316,7 +317,7 @@ void tu_make_report(uint8_t raw[ATTLS_SNP_REPORT_SIZE], uint32_t version,
     memcpy(raw + 0x1A0, chip_id, 64);
     if (version >= 2) {
         put_le64(raw + 0x1E0, tcb);
-        raw[0x1E8] = 3;  /* firmware 1.55.3 */
+        raw[0x1E8] = 3; /* firmware 1.55.3 */
         raw[0x1E9] = 55;
         raw[0x1EA] = 1;
         raw[0x1EC] = 3;
@@ -329,4 +330,55 @@ void tu_make_report(uint8_t raw[ATTLS_SNP_REPORT_SIZE], uint32_t version,
         raw[0x189] = model;
         raw[0x18A] = 1;
     }
+}
+
+const char tu_claims[] =
+    "{\"keys\":[{\"kid\":\"HCLAkPub\",\"key_ops\":[\"sign\"],\"kty\":\"RSA\","
+    "\"e\":\"AQAB\",\"n\":\"tegZ0wABCCWLhBK-LqnHoHW16fe3IN9MHs9bvdN9BpMnva_"
+    "OqvqoFw4lp0lrZoMTi51C1jzjkRIpo2ICUhEUZdwIbXSUb1gb8UnSb73IDUYldyWSIF9uG--"
+    "o9N1iBPAkfHzA3Fy3IA0yJ1fI8AYG-k3JJ4I-4itXEcjlAxtm3UcCNaf2moil_sWJXkw9K9o8_"
+    "uflPmssBpNZT6i5kH09JiYamTA1eCVoUhc2zCwnP_NWScm7ViZA-"
+    "vj9YUzAa7ek0iBRwFo5EPyiMiOroxJ79Fl27ftWq8EUOs8qo241G6fj7k8VbbivhRb0uImr2LX"
+    "vyJOAQwX0FpAdXlvWG8jwmQ\"}],"
+    "\"vm-configuration\":{\"console-enabled\":false,\"secure-boot\":true,"
+    "\"tpm-enabled\":true,\"tpm-persisted\":true,"
+    "\"vmUniqueId\":\"11111111-2222-3333-4444-555555555555\"},"
+    "\"user-data\":"
+    "\"00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff"
+    "00000000000000000000000000000000000000000000000000000000000000ff\"}";
+
+void tu_hcl_bind(uint8_t hw[ATTLS_HCL_HW_REPORT_SIZE],
+                 attls_hcl_report_type type, const char *claims)
+{
+    uint8_t *rd =
+        hw + (type == ATTLS_HCL_REPORT_TDX ? ATTLS_TDREPORT_REPORT_DATA_OFFSET
+                                           : 0x50);
+
+    assert_non_null(SHA256((const uint8_t *)claims, strlen(claims), rd));
+    memset(rd + 32, 0, 32);
+}
+
+void tu_make_hcl(attls_buf *out, uint32_t version, attls_hcl_report_type type,
+                 const uint8_t hw[ATTLS_HCL_HW_REPORT_SIZE], const char *claims,
+                 size_t total)
+{
+    size_t n = strlen(claims);
+    uint8_t *p;
+
+    assert_true(total >= ATTLS_HCL_CLAIMS_OFFSET + n);
+    p = OPENSSL_zalloc(total);
+    assert_non_null(p);
+    put_le32(p + 0x00, ATTLS_HCL_MAGIC);
+    put_le32(p + 0x04, version);
+    put_le32(p + 0x08, (uint32_t)(ATTLS_HCL_CLAIMS_OFFSET + n));
+    put_le32(p + 0x0C, ATTLS_HCL_REQUEST_AK_CERT);
+    memcpy(p + ATTLS_HCL_HW_REPORT_OFFSET, hw, ATTLS_HCL_HW_REPORT_SIZE);
+    put_le32(p + 0x4C0, (uint32_t)(ATTLS_HCL_IGVM_FIXED_SIZE + n));
+    put_le32(p + 0x4C4, 1);
+    put_le32(p + 0x4C8, type);
+    put_le32(p + 0x4CC, ATTLS_HCL_HASH_SHA256);
+    put_le32(p + 0x4D0, (uint32_t)n);
+    memcpy(p + ATTLS_HCL_CLAIMS_OFFSET, claims, n);
+    out->data = p;
+    out->len = total;
 }

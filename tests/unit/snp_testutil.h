@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "common/bytes.h"
+#include "evidence/hcl.h"
 #include "evidence/snp.h"
 
 #define TU_AT "2026-03-01T00:00:00Z"
@@ -101,5 +102,24 @@ void tu_sign_report(uint8_t raw[ATTLS_SNP_REPORT_SIZE], EVP_PKEY *key);
 void tu_make_report(uint8_t raw[ATTLS_SNP_REPORT_SIZE], uint32_t version,
                     attls_snp_signing_key signer, uint64_t tcb,
                     const uint8_t chip_id[64], uint8_t family, uint8_t model);
+
+/**
+ * Put SHA-256(@p claims) and 32 zero bytes into the REPORT_DATA of the
+ * hardware report @p hw (1184 bytes; SNP at 0x50, TDREPORT at 0x80).
+ */
+void tu_hcl_bind(uint8_t hw[ATTLS_HCL_HW_REPORT_SIZE],
+                 attls_hcl_report_type type, const char *claims);
+
+/**
+ * An HCL report of @p total bytes (>= 0x4D4 + claims length; zero padded):
+ * header version @p version, the hardware report @p hw as is, IGVM data
+ * for @p type and @p claims.
+ */
+void tu_make_hcl(attls_buf *out, uint32_t version, attls_hcl_report_type type,
+                 const uint8_t hw[ATTLS_HCL_HW_REPORT_SIZE], const char *claims,
+                 size_t total);
+
+/** Runtime claims with a valid HCLAkPub, as in real Azure evidence. */
+extern const char tu_claims[];
 
 #endif

@@ -48,14 +48,15 @@ static allowed expected_for(unsigned off)
         allowed codes;
     } roles[] = {
         /* 2 -> 0/6/0x82: bad version; 1: v1 reserved tail; 3-5: no CPUID. */
-        {0x000, 0x004,
-         {{ATTLS_E_SNP_VERSION, ATTLS_E_SNP_PRODUCT, ATTLS_E_SNP_RESERVED},
-          3}},
+        {0x000,
+         0x004,
+         {{ATTLS_E_SNP_VERSION, ATTLS_E_SNP_PRODUCT, ATTLS_E_SNP_RESERVED}, 3}},
         /* bit 17 or bits 63:26: reserved; other bits: signature. */
         {0x008, 0x010, {{ATTLS_E_SNP_RESERVED, ATTLS_E_SNP_SIGNATURE}, 2}},
         {0x030, 0x034, {{ATTLS_E_SNP_PARSE, ATTLS_E_SNP_SIGNATURE}, 2}},
         {0x034, 0x038, {{ATTLS_E_SNP_SIG_ALGO}, 1}},
-        {0x048, 0x04C,
+        {0x048,
+         0x04C,
          {{ATTLS_E_SNP_RESERVED, ATTLS_E_SNP_PARSE, ATTLS_E_SNP_SIGNER,
            ATTLS_E_SNP_SIGNATURE},
           4}},
@@ -129,7 +130,7 @@ static void test_report_byte_flips(void **state)
 
             /* Under a stride, one flip per offset, rotating. */
             for (size_t f = stride > 1 ? off % sizeof(flips) : 0;
-                 f < sizeof(flips); f += stride > 1 ? sizeof(flips) : 1) {
+                 f<sizeof(flips); f += stride> 1 ? sizeof(flips) : 1) {
                 attls_code rc;
 
                 raw[off] ^= flips[f];
@@ -138,8 +139,7 @@ static void test_report_byte_flips(void **state)
                 if (!is_allowed(&want, rc))
                     fail_msg("%s: byte 0x%03x ^ 0x%02x gave %s (%s: %s)",
                              vectors[v].report, off, flips[f],
-                             attls_status_code_name(rc), st.check,
-                             st.message);
+                             attls_status_code_name(rc), st.check, st.message);
                 assert_true(st.message[0] != '\0');
                 checked++;
             }
@@ -184,8 +184,7 @@ static void test_vcek_byte_flips(void **state)
     tu_read("virtee-sev/vcek_milan.der", &der);
     for (size_t off = 0; off < der.len; off += stride) {
         for (size_t f = stride > 1 ? off % sizeof(vcek_flips) : 0;
-             f < sizeof(vcek_flips);
-             f += stride > 1 ? sizeof(vcek_flips) : 1) {
+             f<sizeof(vcek_flips); f += stride> 1 ? sizeof(vcek_flips) : 1) {
             attls_snp_report r = base;
             STACK_OF(X509) *rest = NULL;
             X509 *vek = NULL;
@@ -199,8 +198,7 @@ static void test_vcek_byte_flips(void **state)
             der.data[off] ^= vcek_flips[f];
             if (rc == ATTLS_OK || rc == ATTLS_E_INTERNAL)
                 fail_msg("VCEK byte %zu ^ 0x%02x gave %s (%s)", off,
-                         vcek_flips[f], attls_status_code_name(rc),
-                         st.message);
+                         vcek_flips[f], attls_status_code_name(rc), st.message);
             assert_true(st.check[0] != '\0');
             X509_free(vek);
             sk_X509_pop_free(rest, X509_free);
@@ -221,7 +219,7 @@ static void test_vcek_truncation(void **state)
     tu_read("virtee-sev/vcek_milan.der", &der);
     for (size_t len = 0; len < der.len; len += stride) {
         X509 *vek;
-        STACK_OF(X509) *rest;
+        STACK_OF(X509) * rest;
 
         attls_status_clear(&st);
         assert_int_equal(attls_snp_vek_load(der.data, len, &vek, &rest, &st),

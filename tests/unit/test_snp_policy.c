@@ -22,9 +22,9 @@ static void load_debug_report(attls_snp_report *r, int set_product)
     assert_int_equal(attls_snp_report_parse(b.data, b.len, r, &st), ATTLS_OK);
     attls_buf_free(&b);
     if (set_product)
-        assert_int_equal(attls_snp_report_set_product(
-                             r, ATTLS_SNP_PRODUCT_MILAN, &st),
-                         ATTLS_OK);
+        assert_int_equal(
+            attls_snp_report_set_product(r, ATTLS_SNP_PRODUCT_MILAN, &st),
+            ATTLS_OK);
 }
 
 static attls_code check(const attls_snp_report *r, const attls_snp_policy *p,

@@ -65,9 +65,9 @@ static void test_gosevguest_fields(void **state)
     assert_false(r.has_cpuid);
     assert_int_equal(r.product, ATTLS_SNP_PRODUCT_UNKNOWN);
     assert_false(r.reported_tcb.decoded);
-    assert_int_equal(attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_MILAN,
-                                                  &st),
-                     ATTLS_OK);
+    assert_int_equal(
+        attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_MILAN, &st),
+        ATTLS_OK);
     assert_true(r.reported_tcb.decoded);
     assert_int_equal(r.reported_tcb.bootloader, 2);
     assert_int_equal(r.reported_tcb.tee, 0);
@@ -90,20 +90,20 @@ static void test_virtee_fields(void **state)
     assert_int_equal(r.reported_tcb.raw, 0x7308000000000003ULL);
     assert_int_equal(r.current_version.minor, 52);
     assert_int_equal(r.current_version.build, 4);
-    assert_int_equal(attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_GENOA,
-                                                  &st),
-                     ATTLS_OK);
+    assert_int_equal(
+        attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_GENOA, &st),
+        ATTLS_OK);
     assert_int_equal(r.reported_tcb.microcode, 115);
     assert_int_equal(r.reported_tcb.snp, 8);
     /* The product is fixed once set. */
     attls_status_clear(&st);
-    assert_int_equal(attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_MILAN,
-                                                  &st),
-                     ATTLS_E_SNP_PRODUCT);
+    assert_int_equal(
+        attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_MILAN, &st),
+        ATTLS_E_SNP_PRODUCT);
     attls_status_clear(&st);
-    assert_int_equal(attls_snp_report_set_product(
-                         &r, ATTLS_SNP_PRODUCT_UNKNOWN, &st),
-                     ATTLS_E_SNP_PRODUCT);
+    assert_int_equal(
+        attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_UNKNOWN, &st),
+        ATTLS_E_SNP_PRODUCT);
 }
 
 /* Version 1 (2022 Azure): own layout, everything from 0x1E0 reserved. */
@@ -114,8 +114,8 @@ static void test_version1(void **state)
     attls_status st;
 
     (void)state;
-    load_report("azure-cvm-guest-attestation/hcl-report-snp-2022.snp-report.bin",
-                raw);
+    load_report(
+        "azure-cvm-guest-attestation/hcl-report-snp-2022.snp-report.bin", raw);
     assert_int_equal(parse(raw, &r, &st), ATTLS_OK);
     assert_int_equal(r.version, 1);
     assert_int_equal(r.guest_svn, 1);
@@ -197,8 +197,8 @@ static void test_mbz_ranges(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
         for (unsigned off = ranges[i].start; off < ranges[i].end; off++) {
-            tu_make_report(raw, ranges[i].version, ATTLS_SNP_SIGNED_BY_VCEK,
-                           0, zero_chip, 0x19, 0x01);
+            tu_make_report(raw, ranges[i].version, ATTLS_SNP_SIGNED_BY_VCEK, 0,
+                           zero_chip, 0x19, 0x01);
             assert_int_equal(parse(raw, &r, &st), ATTLS_OK);
             raw[off] = 0x10;
             assert_int_equal(parse(raw, &r, &st), ATTLS_E_SNP_RESERVED);
@@ -230,7 +230,7 @@ static void test_policy_bits(void **state)
     assert_int_equal(parse(raw, &r, &st), ATTLS_E_SNP_RESERVED);
     assert_non_null(strstr(st.message, "63:26"));
     tu_make_report(raw, 2, ATTLS_SNP_SIGNED_BY_VCEK, 0, zero_chip, 0, 0);
-    raw[0x0B] = 0x03; /* bits 24, 25: defined */
+    raw[0x0B] = 0x03;  /* bits 24, 25: defined */
     raw[0x0A] |= 0x08; /* debug */
     assert_int_equal(parse(raw, &r, &st), ATTLS_OK);
     assert_true(r.policy & ATTLS_SNP_POLICY_DEBUG);
@@ -357,12 +357,11 @@ static void test_tcb_layout_from_cpuid(void **state)
     assert_int_equal(parse(raw, &r, &st), ATTLS_E_SNP_RESERVED);
     assert_non_null(strstr(st.message, "milan TCB layout"));
     /* The VEK of a version 3 report must be of the CPUID product. */
-    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, 0, zero_chip, 0x19,
-                   0x11);
+    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, 0, zero_chip, 0x19, 0x11);
     assert_int_equal(parse(raw, &r, &st), ATTLS_OK);
-    assert_int_equal(attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_MILAN,
-                                                  &st),
-                     ATTLS_E_SNP_PRODUCT);
+    assert_int_equal(
+        attls_snp_report_set_product(&r, ATTLS_SNP_PRODUCT_MILAN, &st),
+        ATTLS_E_SNP_PRODUCT);
     assert_non_null(strstr(st.message, "genoa"));
 }
 
@@ -380,15 +379,15 @@ static void test_tcb_decode_and_compare(void **state)
     for (int byte = 2; byte <= 5; byte++) {
         attls_status_clear(&st);
         assert_int_equal(attls_snp_tcb_decode(1ULL << (8 * byte),
-                                              ATTLS_SNP_PRODUCT_GENOA, "T",
-                                              &a, &st),
+                                              ATTLS_SNP_PRODUCT_GENOA, "T", &a,
+                                              &st),
                          ATTLS_E_SNP_RESERVED);
     }
     for (int byte = 4; byte <= 6; byte++) {
         attls_status_clear(&st);
         assert_int_equal(attls_snp_tcb_decode(1ULL << (8 * byte),
-                                              ATTLS_SNP_PRODUCT_TURIN, "T",
-                                              &a, &st),
+                                              ATTLS_SNP_PRODUCT_TURIN, "T", &a,
+                                              &st),
                          ATTLS_E_SNP_RESERVED);
     }
     assert_int_equal(attls_snp_tcb_decode(0x7308000000000003ULL,

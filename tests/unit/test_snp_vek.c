@@ -17,14 +17,18 @@
 #define AMD_OID(suffix) "1.3.6.1.4.1.3704.1." suffix
 
 static const uint8_t chip64[64] = {0x3a, 0xc3, 0xfe, 0x21, 0xe1, 0x3f};
-static const uint8_t chip8[8] = {0x1e, 0x55, 0x0a, 0x8e, 0xe5, 0xcf, 0x9f,
-                                 0x4d};
+static const uint8_t chip8[8] = {0x1e, 0x55, 0x0a, 0x8e,
+                                 0xe5, 0xcf, 0x9f, 0x4d};
 
 static const tu_vek_spec milan_vcek = {
     .type = ATTLS_SNP_VEK_VCEK,
     .product_name = "Milan-B0",
-    .bl = 3, .tee = 0, .snp = 8, .ucode = 115,
-    .hwid = chip64, .hwid_len = 64,
+    .bl = 3,
+    .tee = 0,
+    .snp = 8,
+    .ucode = 115,
+    .hwid = chip64,
+    .hwid_len = 64,
 };
 
 static attls_code parse_cert(X509 *x, attls_snp_vek *v, attls_status *st)
@@ -87,7 +91,7 @@ static void test_load_der_and_bundle(void **state)
 {
     attls_buf b;
     X509 *vek;
-    STACK_OF(X509) *rest;
+    STACK_OF(X509) * rest;
     attls_status st;
 
     (void)state;
@@ -110,8 +114,7 @@ static void test_load_der_and_bundle(void **state)
     assert_int_equal(attls_snp_vek_load(b.data, b.len, &vek, &rest, &st),
                      ATTLS_OK);
     assert_int_equal(sk_X509_num(rest), 1);
-    assert_int_equal(X509_check_issued(sk_X509_value(rest, 0), vek),
-                     X509_V_OK);
+    assert_int_equal(X509_check_issued(sk_X509_value(rest, 0), vek), X509_V_OK);
     X509_free(vek);
     sk_X509_pop_free(rest, X509_free);
     attls_buf_free(&b);
@@ -126,22 +129,22 @@ static void test_load_rejects(void **state)
     char *many;
     size_t len = 0;
     X509 *vek;
-    STACK_OF(X509) *rest;
+    STACK_OF(X509) * rest;
     attls_status st;
 
     (void)state;
     attls_status_clear(&st);
-    assert_int_equal(attls_snp_vek_load((const uint8_t *)"", 0, &vek, &rest,
-                                        &st),
-                     ATTLS_E_CERT_PARSE);
+    assert_int_equal(
+        attls_snp_vek_load((const uint8_t *)"", 0, &vek, &rest, &st),
+        ATTLS_E_CERT_PARSE);
     attls_status_clear(&st);
     assert_int_equal(attls_snp_vek_load((const uint8_t *)bad_pem,
                                         sizeof(bad_pem) - 1, &vek, &rest, &st),
                      ATTLS_E_CERT_PARSE);
     attls_status_clear(&st);
-    assert_int_equal(attls_snp_vek_load((const uint8_t *)"garbage", 7, &vek,
-                                        &rest, &st),
-                     ATTLS_E_CERT_PARSE);
+    assert_int_equal(
+        attls_snp_vek_load((const uint8_t *)"garbage", 7, &vek, &rest, &st),
+        ATTLS_E_CERT_PARSE);
     /* At most 8 certificates. */
     tu_read("roots-cloud/amd/ask_ark_milan.pem", &one);
     many = malloc(5 * one.len);
@@ -149,9 +152,9 @@ static void test_load_rejects(void **state)
     for (int i = 0; i < 5; i++, len += one.len)
         memcpy(many + len, one.data, one.len);
     attls_status_clear(&st);
-    assert_int_equal(attls_snp_vek_load((const uint8_t *)many, len, &vek,
-                                        &rest, &st),
-                     ATTLS_E_CERT_PARSE);
+    assert_int_equal(
+        attls_snp_vek_load((const uint8_t *)many, len, &vek, &rest, &st),
+        ATTLS_E_CERT_PARSE);
     assert_non_null(strstr(st.message, "10 certificates"));
     free(many);
     /* A root bundle loads, but its first certificate is no VEK. */
@@ -217,7 +220,7 @@ static void test_crafted_extensions(void **state)
                      ATTLS_E_SNP_VEK);
     assert_non_null(strstr(st.message, "ucodeSPL"));
     /* Every required SPL. */
-    static const char *const required[] = {AMD_OID("2"), AMD_OID("3.1"),
+    static const char *const required[] = {AMD_OID("2"),   AMD_OID("3.1"),
                                            AMD_OID("3.2"), AMD_OID("3.3"),
                                            AMD_OID("3.8"), AMD_OID("4")};
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
@@ -276,12 +279,17 @@ static void test_crafted_turin_and_vlek(void **state)
     attls_status st;
     const tu_vek_spec turin = {.type = ATTLS_SNP_VEK_VCEK,
                                .product_name = "Turin",
-                               .fmc = 1, .bl = 2, .tee = 3, .snp = 4,
+                               .fmc = 1,
+                               .bl = 2,
+                               .tee = 3,
+                               .snp = 4,
                                .ucode = 5,
-                               .hwid = chip8, .hwid_len = 8};
+                               .hwid = chip8,
+                               .hwid_len = 8};
     const tu_vek_spec vlek = {.type = ATTLS_SNP_VEK_VLEK,
                               .product_name = "Genoa",
-                              .bl = 9, .ucode = 200,
+                              .bl = 9,
+                              .ucode = 200,
                               .csp_id = "CN=cc-us-east-2.amazonaws.com"};
 
     (void)state;

@@ -19,8 +19,8 @@
 #include "evidence/snp.h"
 #include "snp_testutil.h"
 
-static const uint8_t chip64[64] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
-                                   0x88, 0x99, 0xAA, [63] = 0x01};
+static const uint8_t chip64[64] = {0x11, 0x22, 0x33, 0x44, 0x55,       0x66,
+                                   0x77, 0x88, 0x99, 0xAA, [63] = 0x01};
 static const uint8_t chip8[64] = {0x1e, 0x55, 0x0a, 0x8e,
                                   0xe5, 0xcf, 0x9f, 0x4d};
 static const uint8_t zero_chip[64];
@@ -119,7 +119,7 @@ static void test_chain_with_bundle_and_override(void **state)
 {
     attls_buf b;
     X509 *vek;
-    STACK_OF(X509) *rest;
+    STACK_OF(X509) * rest;
     attls_status st;
     char dir[] = "/tmp/attls-snp-roots-XXXXXX", path[64];
     FILE *f;
@@ -316,9 +316,13 @@ static void test_fake_turin_v3(void **state)
 {
     const tu_vek_spec spec = {.type = ATTLS_SNP_VEK_VCEK,
                               .product_name = "Turin",
-                              .fmc = 1, .bl = 2, .tee = 3, .snp = 4,
+                              .fmc = 1,
+                              .bl = 2,
+                              .tee = 3,
+                              .snp = 4,
                               .ucode = 5,
-                              .hwid = chip8, .hwid_len = 8};
+                              .hwid = chip8,
+                              .hwid_len = 8};
     const uint64_t tcb = 0x0500000004030201ULL;
     uint8_t raw[ATTLS_SNP_REPORT_SIZE];
     attls_snp_report r;
@@ -358,7 +362,10 @@ static void test_fake_genoa_v5_vlek(void **state)
 {
     const tu_vek_spec spec = {.type = ATTLS_SNP_VEK_VLEK,
                               .product_name = "Genoa",
-                              .bl = 7, .tee = 0, .snp = 14, .ucode = 72,
+                              .bl = 7,
+                              .tee = 0,
+                              .snp = 14,
+                              .ucode = 72,
                               .csp_id = "CN=example-csp"};
     const uint64_t tcb = 0x480E000000000007ULL;
     uint8_t raw[ATTLS_SNP_REPORT_SIZE];
@@ -388,8 +395,12 @@ static void test_fake_milan_v2_masked_chip(void **state)
 {
     const tu_vek_spec spec = {.type = ATTLS_SNP_VEK_VCEK,
                               .product_name = "Milan-B1",
-                              .bl = 4, .tee = 0, .snp = 22, .ucode = 213,
-                              .hwid = chip64, .hwid_len = 64};
+                              .bl = 4,
+                              .tee = 0,
+                              .snp = 22,
+                              .ucode = 213,
+                              .hwid = chip64,
+                              .hwid_len = 64};
     const uint64_t tcb = 0xD516000000000004ULL;
     uint8_t raw[ATTLS_SNP_REPORT_SIZE];
     attls_snp_report r;
@@ -404,8 +415,8 @@ static void test_fake_milan_v2_masked_chip(void **state)
     assert_int_equal(r.reported_tcb.microcode, 213);
     /* A reserved TCB byte in a v2 report is caught once the VEK says
      * Milan (version 2 has no CPUID to tell earlier). */
-    tu_make_report(raw, 2, ATTLS_SNP_SIGNED_BY_VCEK, tcb | 1ULL << 24,
-                   chip64, 0, 0);
+    tu_make_report(raw, 2, ATTLS_SNP_SIGNED_BY_VCEK, tcb | 1ULL << 24, chip64,
+                   0, 0);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_E_SNP_RESERVED);
     assert_string_equal(st.check, "snp.tcb");
