@@ -229,8 +229,9 @@ const char *attls_snp_trust_set(attls_snp_product p);
  *        self-signed one: an ARK from the evidence is never trusted, the
  *        pinned one is. Free with sk_X509_pop_free(..., X509_free).
  * @retval ATTLS_OK @p vek and @p untrusted set (free both)
- * @retval ATTLS_E_CERT_PARSE not PEM certificates, not one DER
- *         certificate, empty, or more than 8 certificates
+ * @retval ATTLS_E_CERT_PARSE not strict PEM certificates (only CERTIFICATE
+ *         blocks and blanks, attls_pem_chain_parse()), not exactly one DER
+ *         certificate, empty, larger than 64 KiB, or more than 8 certificates
  */
 attls_code attls_snp_vek_load(const uint8_t *buf, size_t len, X509 **vek,
                               STACK_OF(X509) * *untrusted, attls_status *st);

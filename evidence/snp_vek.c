@@ -13,10 +13,9 @@
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
-#include "evidence/roots.h"
+#include "evidence/pem_chain.h"
 
 #define VEK_MAX_INPUT (64 * 1024)
-#define VEK_MAX_CERTS 8
 #define HWID_LEN_LEGACY 64
 #define HWID_LEN_TURIN 8
 
@@ -38,13 +37,13 @@ static const spl_ext spl_exts[] = {
     {AMD_OID("3.9"), "fmcSPL", offsetof(attls_snp_tcb, fmc), 1},
 };
 
-static void free_certs(STACK_OF(X509) * certs)
+static void free_certs(STACK_OF(X509) *certs)
 {
     sk_X509_pop_free(certs, X509_free);
 }
 
 static attls_code load_der(const uint8_t *buf, size_t len,
-                           STACK_OF(X509) * certs, attls_status *st)
+                           STACK_OF(X509) *certs, attls_status *st)
 {
     const unsigned char *p = buf;
     X509 *x;
@@ -66,39 +65,52 @@ static attls_code load_der(const uint8_t *buf, size_t len,
     return ATTLS_OK;
 }
 
-attls_code attls_snp_vek_load(const uint8_t *buf, size_t len, X509 **vek,
-                              STACK_OF(X509) * *untrusted, attls_status *st)
+/* PEM (first non-blank byte '-') or DER, as AMD KDS and THIM serve it. */
+static int looks_like_pem(const uint8_t *buf, size_t len)
 {
-    STACK_OF(X509) *certs = sk_X509_new_null();
-    STACK_OF(X509) *rest = sk_X509_new_null();
-    attls_code rc = ATTLS_OK;
-    int n;
+    size_t i = 0;
+
+    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+                       buf[i] == '\n'))
+        i++;
+    return i < len && buf[i] == '-';
+}
+
+static attls_code load_certs(const uint8_t *buf, size_t len,
+                             STACK_OF(X509) **certs, attls_status *st)
+{
+    char why[200];
+
+    if (!looks_like_pem(buf, len)) {
+        if ((*certs = sk_X509_new_null()) == NULL)
+            return attls_fail(st, ATTLS_E_INTERNAL, "snp.vek", "out of memory");
+        return load_der(buf, len, *certs, st);
+    }
+    /* Evidence, not a local file: only CERTIFICATE blocks, strictly. */
+    *certs = attls_pem_chain_parse((const char *)buf, len, why, sizeof(why));
+    if (*certs == NULL)
+        return attls_fail(st, ATTLS_E_CERT_PARSE, "snp.vek",
+                          "VEK PEM input: %s", why);
+    return ATTLS_OK;
+}
+
+attls_code attls_snp_vek_load(const uint8_t *buf, size_t len, X509 **vek,
+                              STACK_OF(X509) **untrusted, attls_status *st)
+{
+    STACK_OF(X509) *certs = NULL;
+    STACK_OF(X509) *rest = NULL;
+    attls_code rc;
 
     *vek = NULL;
     *untrusted = NULL;
-    if (certs == NULL || rest == NULL) {
+    if (buf == NULL || len == 0 || len > VEK_MAX_INPUT)
+        return attls_fail(st, ATTLS_E_CERT_PARSE, "snp.vek",
+                          "VEK input is %zu bytes, expected 1 to %d",
+                          buf == NULL ? (size_t)0 : len, VEK_MAX_INPUT);
+    if ((rc = load_certs(buf, len, &certs, st)) != ATTLS_OK)
+        goto end;
+    if ((rest = sk_X509_new_null()) == NULL) {
         rc = attls_fail(st, ATTLS_E_INTERNAL, "snp.vek", "out of memory");
-        goto end;
-    }
-    if (buf == NULL || len == 0 || len > VEK_MAX_INPUT) {
-        rc = attls_fail(st, ATTLS_E_CERT_PARSE, "snp.vek",
-                        "VEK input is %zu bytes, expected 1 to %d",
-                        buf == NULL ? (size_t)0 : len, VEK_MAX_INPUT);
-        goto end;
-    }
-    n = attls_pem_certs_append((const char *)buf, len, certs);
-    if (n < 0) {
-        rc = attls_fail(st, ATTLS_E_CERT_PARSE, "snp.vek",
-                        "VEK input holds a malformed PEM certificate");
-        goto end;
-    }
-    if (n == 0 && (rc = load_der(buf, len, certs, st)) != ATTLS_OK)
-        goto end;
-    if (sk_X509_num(certs) > VEK_MAX_CERTS) {
-        rc = attls_fail(st, ATTLS_E_CERT_PARSE, "snp.vek",
-                        "VEK input holds %d certificates, at most %d expected "
-                        "(VEK, ASK or ASVK, ARK)",
-                        sk_X509_num(certs), VEK_MAX_CERTS);
         goto end;
     }
     *vek = sk_X509_shift(certs);

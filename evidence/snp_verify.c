@@ -9,12 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/ec.h>
-#include <openssl/err.h>
 
 #include "common/bytes.h"
+#include "evidence/ecdsa_raw.h"
 #include "evidence/x509_chain.h"
 
 #define SIG_R_OFFSET 0x2A0
@@ -37,59 +35,26 @@ int attls_snp_key_is_p384(EVP_PKEY *key)
            strcmp(group, "secp384r1") == 0;
 }
 
-/* The report's r and s (72-byte little-endian) as a DER ECDSA-Sig-Value. */
-static int signature_der(const attls_snp_report *r, unsigned char **der)
-{
-    ECDSA_SIG *sig = ECDSA_SIG_new();
-    BIGNUM *br = BN_lebin2bn(r->raw + SIG_R_OFFSET, SIG_COMPONENT_LEN, NULL);
-    BIGNUM *bs = BN_lebin2bn(r->raw + SIG_S_OFFSET, SIG_COMPONENT_LEN, NULL);
-    int len = -1;
-
-    *der = NULL;
-    if (sig != NULL && br != NULL && bs != NULL &&
-        ECDSA_SIG_set0(sig, br, bs)) {
-        br = bs = NULL; /* owned by sig now */
-        len = i2d_ECDSA_SIG(sig, der);
-    }
-    BN_free(br);
-    BN_free(bs);
-    ECDSA_SIG_free(sig);
-    return len;
-}
-
 attls_code attls_snp_verify_signature(const attls_snp_report *r, EVP_PKEY *key,
                                       attls_status *st)
 {
-    EVP_MD_CTX *ctx = NULL;
-    unsigned char *der = NULL;
-    int der_len, ok;
-    attls_code rc = ATTLS_OK;
+    int ok;
 
     if (!attls_snp_key_is_p384(key))
         return attls_fail(st, ATTLS_E_CERT_KEY, "snp.signature",
                           "the VEK key is not an EC P-384 key");
-    der_len = signature_der(r, &der);
-    ctx = EVP_MD_CTX_new();
-    if (der_len <= 0 || ctx == NULL) {
-        rc = attls_fail(st, ATTLS_E_INTERNAL, "snp.signature",
-                        "cannot encode the report signature");
-        goto end;
-    }
-    ERR_set_mark();
-    ok = EVP_DigestVerifyInit_ex(ctx, NULL, "SHA384", NULL, NULL, key, NULL) ==
-             1 &&
-         EVP_DigestVerify(ctx, der, (size_t)der_len, r->raw,
-                          ATTLS_SNP_SIGNED_SIZE) == 1;
-    ERR_pop_to_mark();
-    if (!ok)
-        rc = attls_fail(st, ATTLS_E_SNP_SIGNATURE, "snp.signature",
-                        "ECDSA P-384/SHA-384 signature (R at 0x2a0, S at "
-                        "0x2e8, little-endian) over bytes [0x000, 0x2a0) does "
-                        "not verify under the VEK key");
-end:
-    OPENSSL_free(der);
-    EVP_MD_CTX_free(ctx);
-    return rc;
+    ok = attls_ecdsa_raw_verify(key, "SHA384", r->raw, ATTLS_SNP_SIGNED_SIZE,
+                                r->raw + SIG_R_OFFSET, r->raw + SIG_S_OFFSET,
+                                SIG_COMPONENT_LEN, ATTLS_ECDSA_LITTLE_ENDIAN);
+    if (ok < 0)
+        return attls_fail(st, ATTLS_E_INTERNAL, "snp.signature",
+                          "cannot run the ECDSA verification");
+    if (ok == 0)
+        return attls_fail(st, ATTLS_E_SNP_SIGNATURE, "snp.signature",
+                          "ECDSA P-384/SHA-384 signature (R at 0x2a0, S at "
+                          "0x2e8, little-endian) over bytes [0x000, 0x2a0) "
+                          "does not verify under the VEK key");
+    return ATTLS_OK;
 }
 
 attls_code attls_snp_check_signer(const attls_snp_report *r,
@@ -226,7 +191,7 @@ attls_code attls_snp_verify_with_vek(attls_snp_report *r, X509 *cert,
     return attls_snp_check_chip_id(r, vek, st);
 }
 
-attls_code attls_snp_vek_verify_chain(X509 *vek, STACK_OF(X509) * untrusted,
+attls_code attls_snp_vek_verify_chain(X509 *vek, STACK_OF(X509) *untrusted,
                                       attls_snp_product product, time_t at,
                                       const char *roots_dir, attls_status *st)
 {
@@ -252,7 +217,7 @@ attls_code attls_snp_vek_verify_chain(X509 *vek, STACK_OF(X509) * untrusted,
 }
 
 attls_code attls_snp_verify(attls_snp_report *r, X509 *vek_cert,
-                            STACK_OF(X509) * untrusted,
+                            STACK_OF(X509) *untrusted,
                             const attls_snp_verify_params *p,
                             attls_snp_vek *vek_out, attls_status *st)
 {

@@ -155,7 +155,7 @@ static void test_load_rejects(void **state)
     assert_int_equal(
         attls_snp_vek_load((const uint8_t *)many, len, &vek, &rest, &st),
         ATTLS_E_CERT_PARSE);
-    assert_non_null(strstr(st.message, "10 certificates"));
+    assert_non_null(strstr(st.message, "more than 8 certificates"));
     free(many);
     /* A root bundle loads, but its first certificate is no VEK. */
     attls_status_clear(&st);
