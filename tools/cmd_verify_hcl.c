@@ -13,6 +13,7 @@
 #include "tools/snp_cli.h"
 
 #define CMD "verify-hcl"
+#define OPT_USER_DATA 0x300
 
 static void usage(FILE *out)
 {
@@ -41,42 +42,32 @@ typedef struct opts {
     const char *path;
 } opts;
 
+/* 0 to go on, -1 after --help, else the exit code of a usage error. */
 static int parse_args(int argc, char **argv, opts *o)
 {
     static const struct option longopts[] = {
         ATTLS_SNP_CLI_VEK_OPTIONS,
         ATTLS_SNP_CLI_POLICY_OPTIONS,
-        {"user-data", required_argument, NULL, 0x300},
+        {"user-data", required_argument, NULL, OPT_USER_DATA},
         ATTLS_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    int c, r;
+    int c;
 
-    attls_cli_common_init(&o->common);
-    attls_snp_cli_init(&o->snp);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            usage(stdout);
-            return -1;
-        }
-        if (c == 0x300) {
-            if (attls_hex_decode(optarg, strlen(optarg), o->user_data,
-                                 sizeof(o->user_data)) != 0)
-                return attls_cli_usage_error(
-                    CMD, "--user-data '%s': expected 128 hex digits", optarg);
-            o->check_user_data = 1;
-            continue;
-        }
-        r = attls_cli_common_option(&o->common, c, optarg);
-        if (r == 0)
-            r = attls_snp_cli_option(&o->snp, CMD, c, optarg);
-        if (r == 1)
-            continue;
-        if (r == 0)
-            usage(stderr);
-        return ATTLS_EXIT_USAGE;
+    memset(o, 0, sizeof(*o));
+    attls_snp_cli_init(&o->snp, &o->common);
+    while ((c = attls_snp_cli_next(argc, argv, longopts, CMD, usage, &o->common,
+                                   &o->snp)) == OPT_USER_DATA) {
+        if (attls_hex_decode(optarg, strlen(optarg), o->user_data,
+                             sizeof(o->user_data)) != 0)
+            return attls_cli_usage_error(
+                CMD, "--user-data '%s': expected 128 hex digits", optarg);
+        o->check_user_data = 1;
     }
+    if (c == ATTLS_SNP_CLI_HELP)
+        return -1;
+    if (c != ATTLS_SNP_CLI_END)
+        return ATTLS_EXIT_USAGE;
     if (optind != argc - 1)
         return attls_cli_usage_error(CMD, "expected one HCL_REPORT file");
     o->path = argv[optind];
@@ -158,30 +149,20 @@ static void print_note(const attls_hcl_report *r, const attls_status *st)
 int attls_cmd_verify_hcl(int argc, char **argv)
 {
     opts o;
-    attls_hcl_report *report = OPENSSL_zalloc(sizeof(*report));
+    attls_hcl_report report;
     attls_snp_vek vek;
     attls_status st;
-    int r;
+    int r = parse_args(argc, argv, &o);
 
-    memset(&o, 0, sizeof(o));
+    if (r != 0)
+        return r < 0 ? ATTLS_EXIT_OK : r;
+    memset(&report, 0, sizeof(report));
     memset(&vek, 0, sizeof(vek));
     attls_status_clear(&st);
-    if (report == NULL) {
-        attls_fail(&st, ATTLS_E_INTERNAL, "hcl", "out of memory");
-        return attls_cli_report(CMD, &st);
-    }
-    r = parse_args(argc, argv, &o);
-    if (r != 0) {
-        OPENSSL_free(report);
-        return r < 0 ? ATTLS_EXIT_OK : r;
-    }
-    verify(&o, report, &vek, &st);
-    print_note(report, &st);
-    if (o.common.json &&
-        attls_cli_print_json(result_json(&o, report, &vek), &st) != 0 &&
-        st.code == ATTLS_OK)
-        attls_fail(&st, ATTLS_E_IO, "output", "cannot write the JSON output");
-    attls_hcl_report_free(report);
-    OPENSSL_free(report);
-    return attls_cli_report(CMD, &st);
+    verify(&o, &report, &vek, &st);
+    print_note(&report, &st);
+    r = o.common.json &&
+        attls_cli_print_json(result_json(&o, &report, &vek), &st) != 0;
+    attls_hcl_report_free(&report);
+    return r ? ATTLS_EXIT_ERROR : attls_cli_report(CMD, &st);
 }

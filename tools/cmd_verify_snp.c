@@ -14,6 +14,7 @@
 #include "tools/snp_cli.h"
 
 #define CMD "verify-snp"
+#define OPT_PARSE_ONLY 0x300
 /* Larger than any report, so that a wrong file fails as ATTLS_E_SNP_SIZE. */
 #define REPORT_FILE_MAX (64 * 1024)
 
@@ -46,38 +47,27 @@ typedef struct opts {
     const char *report_path;
 } opts;
 
+/* 0 to go on, -1 after --help, else the exit code of a usage error. */
 static int parse_args(int argc, char **argv, opts *o)
 {
     static const struct option longopts[] = {
         ATTLS_SNP_CLI_VEK_OPTIONS,
         ATTLS_SNP_CLI_POLICY_OPTIONS,
-        {"parse-only", no_argument, NULL, 0x300},
+        {"parse-only", no_argument, NULL, OPT_PARSE_ONLY},
         ATTLS_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    int c, r;
+    int c;
 
-    attls_cli_common_init(&o->common);
-    attls_snp_cli_init(&o->snp);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            usage(stdout);
-            return -1;
-        }
-        if (c == 0x300) {
-            o->parse_only = 1;
-            continue;
-        }
-        r = attls_cli_common_option(&o->common, c, optarg);
-        if (r == 0)
-            r = attls_snp_cli_option(&o->snp, CMD, c, optarg);
-        if (r == 1)
-            continue;
-        if (r == 0)
-            usage(stderr);
+    memset(o, 0, sizeof(*o));
+    attls_snp_cli_init(&o->snp, &o->common);
+    while ((c = attls_snp_cli_next(argc, argv, longopts, CMD, usage, &o->common,
+                                   &o->snp)) == OPT_PARSE_ONLY)
+        o->parse_only = 1;
+    if (c == ATTLS_SNP_CLI_HELP)
+        return -1;
+    if (c != ATTLS_SNP_CLI_END)
         return ATTLS_EXIT_USAGE;
-    }
     if (optind != argc - 1)
         return attls_cli_usage_error(CMD, "expected one REPORT file");
     o->report_path = argv[optind];
@@ -157,32 +147,23 @@ static json_t *claims_json(const opts *o, const attls_snp_report *r,
 int attls_cmd_verify_snp(int argc, char **argv)
 {
     opts o;
-    attls_snp_report *report = OPENSSL_zalloc(sizeof(*report));
+    attls_snp_report report;
     attls_snp_vek vek;
     attls_status st;
-    int verified = 0, r;
+    int verified = 0, r = parse_args(argc, argv, &o);
 
-    memset(&o, 0, sizeof(o));
+    if (r != 0)
+        return r < 0 ? ATTLS_EXIT_OK : r;
+    memset(&report, 0, sizeof(report));
     memset(&vek, 0, sizeof(vek));
     attls_status_clear(&st);
-    if (report == NULL) {
-        attls_fail(&st, ATTLS_E_INTERNAL, "snp", "out of memory");
-        return attls_cli_report(CMD, &st);
-    }
-    r = parse_args(argc, argv, &o);
-    if (r != 0) {
-        OPENSSL_free(report);
-        return r < 0 ? ATTLS_EXIT_OK : r;
-    }
-    verify(&o, report, &vek, &verified, &st);
+    verify(&o, &report, &vek, &verified, &st);
     if (o.parse_only && st.code == ATTLS_OK)
         fprintf(stderr, "attls " CMD ": parsed only, the report is NOT "
                         "verified\n");
     if (o.common.json &&
-        attls_cli_print_json(claims_json(&o, report, &vek, verified), &st) !=
-            0 &&
-        st.code == ATTLS_OK)
-        attls_fail(&st, ATTLS_E_IO, "output", "cannot write the JSON output");
-    OPENSSL_free(report);
+        attls_cli_print_json(claims_json(&o, &report, &vek, verified), &st) !=
+            0)
+        return ATTLS_EXIT_ERROR;
     return attls_cli_report(CMD, &st);
 }

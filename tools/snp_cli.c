@@ -11,8 +11,10 @@
 
 #define VEK_FILE_MAX (64 * 1024)
 
-void attls_snp_cli_init(attls_snp_cli *c)
+void attls_snp_cli_init(attls_snp_cli *c, attls_cli_common *common)
 {
+    attls_cli_common_init(common);
+    optind = 1;
     memset(c, 0, sizeof(*c));
     attls_snp_policy_init(&c->policy);
     /* The command checks only what it is asked to. */
@@ -181,8 +183,36 @@ int attls_snp_cli_option(attls_snp_cli *c, const char *cmd, int opt,
     }
 }
 
+int attls_snp_cli_next(int argc, char **argv, const struct option *longopts,
+                       const char *cmd, void (*usage)(FILE *),
+                       attls_cli_common *common, attls_snp_cli *c)
+{
+    int opt, r;
+
+    for (;;) {
+        opt = getopt_long(argc, argv, "h", longopts, NULL);
+        if (opt == -1)
+            return ATTLS_SNP_CLI_END;
+        if (opt == 'h') {
+            usage(stdout);
+            return ATTLS_SNP_CLI_HELP;
+        }
+        if (opt == '?') {
+            usage(stderr);
+            return ATTLS_SNP_CLI_BAD;
+        }
+        r = attls_cli_common_option(common, opt, optarg);
+        if (r == 0)
+            r = attls_snp_cli_option(c, cmd, opt, optarg);
+        if (r < 0)
+            return ATTLS_SNP_CLI_BAD;
+        if (r == 0)
+            return opt;
+    }
+}
+
 attls_code attls_snp_cli_load_vek(const attls_snp_cli *c, X509 **vek,
-                                  STACK_OF(X509) * *untrusted, attls_status *st)
+                                  STACK_OF(X509) **untrusted, attls_status *st)
 {
     const char *path = c->chain_path != NULL ? c->chain_path : c->vcek_path;
     attls_buf buf;

@@ -9,10 +9,13 @@
 #define ATTLS_TOOLS_SNP_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
+
 #include <openssl/x509.h>
 
 #include "attls/status.h"
 #include "evidence/snp.h"
+#include "tools/cli.h"
 
 #define ATTLS_SNP_CLI_MAX_MEASUREMENTS 64
 
@@ -43,8 +46,12 @@ typedef struct attls_snp_cli {
         "min-version", required_argument, NULL, 0x215                          \
     }
 
-/** No VEK, any product, no policy (debug allowed unless --no-debug). */
-void attls_snp_cli_init(attls_snp_cli *c);
+/**
+ * Start parsing a command line: @p common and @p c to their defaults (no
+ * VEK, any product, no policy: debug allowed unless --no-debug), getopt
+ * reset.
+ */
+void attls_snp_cli_init(attls_snp_cli *c, attls_cli_common *common);
 
 /**
  * Handle one of the options above for command @p cmd.
@@ -52,6 +59,24 @@ void attls_snp_cli_init(attls_snp_cli *c);
  */
 int attls_snp_cli_option(attls_snp_cli *c, const char *cmd, int opt,
                          const char *arg);
+
+/* attls_snp_cli_next() results besides an option code. */
+enum {
+    ATTLS_SNP_CLI_END = -1,  /* no more options */
+    ATTLS_SNP_CLI_HELP = -2, /* --help: usage printed on stdout */
+    ATTLS_SNP_CLI_BAD = -3,  /* invalid option or value (reported) */
+};
+
+/**
+ * One getopt_long() step of verify-snp/verify-hcl: --help, the common
+ * options (tools/cli.h) and the options above are handled here.
+ * @param usage prints the command's usage (stdout for --help, stderr for
+ *        an unknown option)
+ * @return an option code of the command's own, or ATTLS_SNP_CLI_*
+ */
+int attls_snp_cli_next(int argc, char **argv, const struct option *longopts,
+                       const char *cmd, void (*usage)(FILE *),
+                       attls_cli_common *common, attls_snp_cli *c);
 
 /** @return non-zero when --chain or --vcek was given. */
 int attls_snp_cli_has_vek(const attls_snp_cli *c);
@@ -63,7 +88,6 @@ int attls_snp_cli_has_vek(const attls_snp_cli *c);
  * @retval codes of attls_snp_vek_load()
  */
 attls_code attls_snp_cli_load_vek(const attls_snp_cli *c, X509 **vek,
-                                  STACK_OF(X509) * *untrusted,
-                                  attls_status *st);
+                                  STACK_OF(X509) **untrusted, attls_status *st);
 
 #endif

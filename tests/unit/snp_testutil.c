@@ -19,6 +19,35 @@
 
 #define AMD_OID(suffix) "1.3.6.1.4.1.3704.1." suffix
 
+const uint8_t tu_chip64[64] = {0x11, 0x22, 0x33, 0x44, 0x55,       0x66,
+                               0x77, 0x88, 0x99, 0xAA, [63] = 0x01};
+const uint8_t tu_chip8[64] = {0x1e, 0x55, 0x0a, 0x8e, 0xe5, 0xcf, 0x9f, 0x4d};
+
+const tu_vek_spec tu_spec_milan = {.type = ATTLS_SNP_VEK_VCEK,
+                                   .product_name = "Milan-B0",
+                                   .bl = 3,
+                                   .tee = 0,
+                                   .snp = 8,
+                                   .ucode = 115,
+                                   .hwid = tu_chip64,
+                                   .hwid_len = 64};
+const tu_vek_spec tu_spec_turin = {.type = ATTLS_SNP_VEK_VCEK,
+                                   .product_name = "Turin",
+                                   .fmc = 1,
+                                   .bl = 2,
+                                   .tee = 3,
+                                   .snp = 4,
+                                   .ucode = 5,
+                                   .hwid = tu_chip8,
+                                   .hwid_len = 8};
+const tu_vek_spec tu_spec_genoa_vlek = {.type = ATTLS_SNP_VEK_VLEK,
+                                        .product_name = "Genoa",
+                                        .bl = 7,
+                                        .tee = 0,
+                                        .snp = 14,
+                                        .ucode = 72,
+                                        .csp_id = "CN=example-csp"};
+
 void tu_read(const char *rel, attls_buf *out)
 {
     char path[4096];

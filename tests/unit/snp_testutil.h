@@ -59,6 +59,20 @@ typedef struct tu_vek_spec {
     const char *csp_id; /* VLEK */
 } tu_vek_spec;
 
+/* Chip IDs: a 64-byte one, and a Turin one (the 8-byte hwID of the real
+ * Turin VCEK, then zeros). */
+extern const uint8_t tu_chip64[64];
+extern const uint8_t tu_chip8[64];
+
+/* Fake VEKs and the REPORTED_TCB they are issued for. */
+extern const tu_vek_spec tu_spec_milan;      /* Milan-B0 VCEK, tu_chip64 */
+#define TU_TCB_MILAN 0x7308000000000003ULL   /* bl 3 tee 0 snp 8 ucode 115 */
+extern const tu_vek_spec tu_spec_turin;      /* Turin VCEK, tu_chip8 */
+#define TU_TCB_TURIN 0x0500000004030201ULL   /* fmc 1 bl 2 tee 3 snp 4 ucode 5 \
+                                              */
+extern const tu_vek_spec tu_spec_genoa_vlek; /* Genoa VLEK */
+#define TU_TCB_GENOA 0x480E000000000007ULL   /* bl 7 tee 0 snp 14 ucode 72 */
+
 /** The extensions a real VEK of @p s would carry. */
 void tu_vek_exts_build(tu_vek_exts *e, const tu_vek_spec *s);
 /** Replace (or add) extension @p oid with DER @p der. */

@@ -22,8 +22,6 @@
 #define TDX_HCL "azure-cvm-tooling/hcl-report-tdx.bin"
 #define HCL_2022 "azure-cvm-guest-attestation/hcl-report-snp-2022.bin"
 
-static const uint8_t chip64[64] = {0x42, 0x42, [63] = 0x42};
-
 static void put_le32(uint8_t *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
@@ -416,13 +414,6 @@ static void test_claims_rejects(void **state)
  * REPORT_DATA binds the claims, in an HCL report, verified with the chain. */
 static void test_full_snp_path(void **state)
 {
-    const tu_vek_spec spec = {.type = ATTLS_SNP_VEK_VCEK,
-                              .product_name = "Milan-B0",
-                              .bl = 3,
-                              .snp = 8,
-                              .ucode = 115,
-                              .hwid = chip64,
-                              .hwid_len = 64};
     uint8_t hw[ATTLS_HCL_HW_REPORT_SIZE];
     attls_hcl_verify_params p;
     attls_hcl_report r;
@@ -432,11 +423,11 @@ static void test_full_snp_path(void **state)
     attls_buf b;
 
     (void)state;
-    tu_fake_amd_init(&f, ATTLS_SNP_PRODUCT_MILAN, &spec);
+    tu_fake_amd_init(&f, ATTLS_SNP_PRODUCT_MILAN, &tu_spec_milan);
     p = (attls_hcl_verify_params){
         .snp = {.at = tu_at(TU_AT), .roots_dir = f.dir}, .vek = f.vek};
-    tu_make_report(hw, 2, ATTLS_SNP_SIGNED_BY_VCEK, 0x7308000000000003ULL,
-                   chip64, 0, 0);
+    tu_make_report(hw, 2, ATTLS_SNP_SIGNED_BY_VCEK, TU_TCB_MILAN, tu_chip64, 0,
+                   0);
     tu_hcl_bind(hw, ATTLS_HCL_REPORT_SNP, tu_claims);
     tu_sign_report(hw, f.vek_key);
     tu_make_hcl(&b, 1, ATTLS_HCL_REPORT_SNP, hw, tu_claims, 2600);

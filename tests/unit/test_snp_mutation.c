@@ -219,7 +219,7 @@ static void test_vcek_truncation(void **state)
     tu_read("virtee-sev/vcek_milan.der", &der);
     for (size_t len = 0; len < der.len; len += stride) {
         X509 *vek;
-        STACK_OF(X509) * rest;
+        STACK_OF(X509) *rest;
 
         attls_status_clear(&st);
         assert_int_equal(attls_snp_vek_load(der.data, len, &vek, &rest, &st),

@@ -16,21 +16,6 @@
 
 #define AMD_OID(suffix) "1.3.6.1.4.1.3704.1." suffix
 
-static const uint8_t chip64[64] = {0x3a, 0xc3, 0xfe, 0x21, 0xe1, 0x3f};
-static const uint8_t chip8[8] = {0x1e, 0x55, 0x0a, 0x8e,
-                                 0xe5, 0xcf, 0x9f, 0x4d};
-
-static const tu_vek_spec milan_vcek = {
-    .type = ATTLS_SNP_VEK_VCEK,
-    .product_name = "Milan-B0",
-    .bl = 3,
-    .tee = 0,
-    .snp = 8,
-    .ucode = 115,
-    .hwid = chip64,
-    .hwid_len = 64,
-};
-
 static attls_code parse_cert(X509 *x, attls_snp_vek *v, attls_status *st)
 {
     attls_status_clear(st);
@@ -83,7 +68,7 @@ static void test_real_turin_vcek(void **state)
     assert_int_equal(v.tcb.microcode, 9);
     assert_int_equal(v.tcb.raw, 0x0900000000000000ULL);
     assert_int_equal(v.hwid_len, 8);
-    assert_memory_equal(v.hwid, chip8, 8);
+    assert_memory_equal(v.hwid, tu_chip8, 8);
     X509_free(x);
 }
 
@@ -91,7 +76,7 @@ static void test_load_der_and_bundle(void **state)
 {
     attls_buf b;
     X509 *vek;
-    STACK_OF(X509) * rest;
+    STACK_OF(X509) *rest;
     attls_status st;
 
     (void)state;
@@ -129,7 +114,7 @@ static void test_load_rejects(void **state)
     char *many;
     size_t len = 0;
     X509 *vek;
-    STACK_OF(X509) * rest;
+    STACK_OF(X509) *rest;
     attls_status st;
 
     (void)state;
@@ -198,7 +183,7 @@ static void test_crafted_extensions(void **state)
     uint8_t wrapped[66] = {0x04, 0x40};
 
     (void)state;
-    tu_vek_exts_build(&e, &milan_vcek);
+    tu_vek_exts_build(&e, &tu_spec_milan);
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st), ATTLS_OK);
     assert_int_equal(v.tcb.raw, 0x7308000000000003ULL);
     /* ucode >= 128 takes two content bytes. */
@@ -224,14 +209,14 @@ static void test_crafted_extensions(void **state)
                                            AMD_OID("3.2"), AMD_OID("3.3"),
                                            AMD_OID("3.8"), AMD_OID("4")};
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-        tu_vek_exts_build(&e, &milan_vcek);
+        tu_vek_exts_build(&e, &tu_spec_milan);
         tu_vek_exts_remove(&e, required[i]);
         assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st),
                          ATTLS_E_SNP_VEK);
         assert_non_null(strstr(st.message, "missing"));
     }
     /* structVersion is optional; reserved SPLs are ignored. */
-    tu_vek_exts_build(&e, &milan_vcek);
+    tu_vek_exts_build(&e, &tu_spec_milan);
     tu_vek_exts_remove(&e, AMD_OID("1"));
     tu_vek_exts_remove(&e, AMD_OID("3.4"));
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st), ATTLS_OK);
@@ -245,26 +230,26 @@ static void test_crafted_extensions(void **state)
                      ATTLS_E_SNP_VEK);
     tu_vek_exts_build(&e, &(tu_vek_spec){.type = ATTLS_SNP_VEK_VCEK,
                                          .product_name = "Siena",
-                                         .hwid = chip64,
+                                         .hwid = tu_chip64,
                                          .hwid_len = 64});
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st),
                      ATTLS_E_SNP_PRODUCT);
     assert_non_null(strstr(st.message, "Siena"));
     /* hwID: raw, or wrapped in an OCTET STRING; nothing else. */
-    memcpy(wrapped + 2, chip64, 64);
-    tu_vek_exts_build(&e, &milan_vcek);
+    memcpy(wrapped + 2, tu_chip64, 64);
+    tu_vek_exts_build(&e, &tu_spec_milan);
     tu_vek_exts_set(&e, AMD_OID("4"), wrapped, sizeof(wrapped));
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st), ATTLS_OK);
-    assert_memory_equal(v.hwid, chip64, 64);
+    assert_memory_equal(v.hwid, tu_chip64, 64);
     wrapped[0] = 0x03;
     tu_vek_exts_set(&e, AMD_OID("4"), wrapped, sizeof(wrapped));
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st),
                      ATTLS_E_SNP_VEK);
-    tu_vek_exts_set(&e, AMD_OID("4"), chip64, 63);
+    tu_vek_exts_set(&e, AMD_OID("4"), tu_chip64, 63);
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st),
                      ATTLS_E_SNP_VEK);
     /* A Milan VCEK with a Turin-sized hwID. */
-    tu_vek_exts_set(&e, AMD_OID("4"), chip8, 8);
+    tu_vek_exts_set(&e, AMD_OID("4"), tu_chip8, 8);
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st),
                      ATTLS_E_SNP_VEK);
     assert_non_null(strstr(st.message, "64-byte"));
@@ -277,48 +262,34 @@ static void test_crafted_turin_and_vlek(void **state)
     tu_vek_exts e;
     attls_snp_vek v;
     attls_status st;
-    const tu_vek_spec turin = {.type = ATTLS_SNP_VEK_VCEK,
-                               .product_name = "Turin",
-                               .fmc = 1,
-                               .bl = 2,
-                               .tee = 3,
-                               .snp = 4,
-                               .ucode = 5,
-                               .hwid = chip8,
-                               .hwid_len = 8};
-    const tu_vek_spec vlek = {.type = ATTLS_SNP_VEK_VLEK,
-                              .product_name = "Genoa",
-                              .bl = 9,
-                              .ucode = 200,
-                              .csp_id = "CN=cc-us-east-2.amazonaws.com"};
 
     (void)state;
-    tu_vek_exts_build(&e, &turin);
+    tu_vek_exts_build(&e, &tu_spec_turin);
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st), ATTLS_OK);
-    assert_int_equal(v.tcb.raw, 0x0500000004030201ULL);
+    assert_int_equal(v.tcb.raw, TU_TCB_TURIN);
     tu_vek_exts_remove(&e, AMD_OID("3.9"));
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st),
                      ATTLS_E_SNP_VEK);
     assert_non_null(strstr(st.message, "fmcSPL"));
     /* A Turin VCEK with a 64-byte hwID. */
-    tu_vek_exts_build(&e, &turin);
-    tu_vek_exts_set(&e, AMD_OID("4"), chip64, 64);
+    tu_vek_exts_build(&e, &tu_spec_turin);
+    tu_vek_exts_set(&e, AMD_OID("4"), tu_chip64, 64);
     assert_int_equal(parse_crafted("SEV-VCEK", key, &e, &v, &st),
                      ATTLS_E_SNP_VEK);
     /* VLEK: CSP_ID instead of hwID. */
-    tu_vek_exts_build(&e, &vlek);
+    tu_vek_exts_build(&e, &tu_spec_genoa_vlek);
     assert_int_equal(parse_crafted("SEV-VLEK", key, &e, &v, &st), ATTLS_OK);
     assert_int_equal(v.type, ATTLS_SNP_VEK_VLEK);
     assert_int_equal(v.product, ATTLS_SNP_PRODUCT_GENOA);
-    assert_string_equal(v.csp_id, "CN=cc-us-east-2.amazonaws.com");
+    assert_string_equal(v.csp_id, "CN=example-csp");
     assert_int_equal(v.hwid_len, 0);
-    assert_int_equal(v.tcb.microcode, 200);
+    assert_int_equal(v.tcb.raw, TU_TCB_GENOA);
     tu_vek_exts_remove(&e, AMD_OID("5"));
     assert_int_equal(parse_crafted("SEV-VLEK", key, &e, &v, &st),
                      ATTLS_E_SNP_VEK);
     assert_non_null(strstr(st.message, "CSP_ID"));
     /* The subject names the key kind. */
-    tu_vek_exts_build(&e, &milan_vcek);
+    tu_vek_exts_build(&e, &tu_spec_milan);
     assert_int_equal(parse_crafted("SEV-VCEKX", key, &e, &v, &st),
                      ATTLS_E_SNP_VEK);
     assert_int_equal(parse_crafted("SEV-Milan", key, &e, &v, &st),
@@ -335,7 +306,7 @@ static void test_duplicate_extension(void **state)
     static const uint8_t spl9[] = {0x02, 0x01, 0x09};
 
     (void)state;
-    tu_vek_exts_build(&e, &milan_vcek);
+    tu_vek_exts_build(&e, &tu_spec_milan);
     /* Append a second ucodeSPL with another value. */
     e.ext[e.n] = e.ext[0];
     e.ext[e.n].oid = AMD_OID("3.8");
@@ -360,7 +331,7 @@ static void test_key_type(void **state)
     (void)state;
     assert_non_null(p256);
     assert_non_null(ed);
-    tu_vek_exts_build(&e, &milan_vcek);
+    tu_vek_exts_build(&e, &tu_spec_milan);
     assert_int_equal(parse_crafted("SEV-VCEK", p256, &e, &v, &st),
                      ATTLS_E_CERT_KEY);
     x = X509_new();

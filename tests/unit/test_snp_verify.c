@@ -19,10 +19,6 @@
 #include "evidence/snp.h"
 #include "snp_testutil.h"
 
-static const uint8_t chip64[64] = {0x11, 0x22, 0x33, 0x44, 0x55,       0x66,
-                                   0x77, 0x88, 0x99, 0xAA, [63] = 0x01};
-static const uint8_t chip8[64] = {0x1e, 0x55, 0x0a, 0x8e,
-                                  0xe5, 0xcf, 0x9f, 0x4d};
 static const uint8_t zero_chip[64];
 
 static void load_report(const char *rel, attls_snp_report *r)
@@ -119,7 +115,7 @@ static void test_chain_with_bundle_and_override(void **state)
 {
     attls_buf b;
     X509 *vek;
-    STACK_OF(X509) * rest;
+    STACK_OF(X509) *rest;
     attls_status st;
     char dir[] = "/tmp/attls-snp-roots-XXXXXX", path[64];
     FILE *f;
@@ -263,8 +259,8 @@ static void test_chip_id_check(void **state)
 
     (void)state;
     memset(&r, 0, sizeof(r));
-    memcpy(r.chip_id, chip64, 64);
-    memcpy(v.hwid, chip64, 64);
+    memcpy(r.chip_id, tu_chip64, 64);
+    memcpy(v.hwid, tu_chip64, 64);
     attls_status_clear(&st);
     assert_int_equal(attls_snp_check_chip_id(&r, &v, &st), ATTLS_OK);
     v.hwid[63] ^= 1;
@@ -279,8 +275,8 @@ static void test_chip_id_check(void **state)
     memset(r.chip_id, 0, 64);
     assert_int_equal(attls_snp_check_chip_id(&r, &v, &st), ATTLS_OK);
     /* Turin: 8-byte hwID, CHIP_ID bytes 8..63 zero. */
-    memcpy(r.chip_id, chip8, 64);
-    memcpy(v.hwid, chip8, 8);
+    memcpy(r.chip_id, tu_chip8, 64);
+    memcpy(v.hwid, tu_chip8, 8);
     v.hwid_len = 8;
     assert_int_equal(attls_snp_check_chip_id(&r, &v, &st), ATTLS_OK);
     r.chip_id[40] = 1;
@@ -314,45 +310,37 @@ static attls_code verify_fake(tu_fake_amd *f, uint8_t *raw,
 
 static void test_fake_turin_v3(void **state)
 {
-    const tu_vek_spec spec = {.type = ATTLS_SNP_VEK_VCEK,
-                              .product_name = "Turin",
-                              .fmc = 1,
-                              .bl = 2,
-                              .tee = 3,
-                              .snp = 4,
-                              .ucode = 5,
-                              .hwid = chip8,
-                              .hwid_len = 8};
-    const uint64_t tcb = 0x0500000004030201ULL;
+    const uint64_t tcb = TU_TCB_TURIN;
     uint8_t raw[ATTLS_SNP_REPORT_SIZE];
     attls_snp_report r;
     attls_status st;
     tu_fake_amd f;
 
     (void)state;
-    tu_fake_amd_init(&f, ATTLS_SNP_PRODUCT_TURIN, &spec);
-    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, tcb, chip8, 0x1A, 0x02);
+    tu_fake_amd_init(&f, ATTLS_SNP_PRODUCT_TURIN, &tu_spec_turin);
+    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, tcb, tu_chip8, 0x1A, 0x02);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_OK);
     assert_int_equal(r.product, ATTLS_SNP_PRODUCT_TURIN);
     assert_int_equal(r.reported_tcb.fmc, 1);
     /* Same TCB, fmc one lower in the report: not what the VCEK is for. */
-    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, tcb - 1, chip8, 0x1A,
+    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, tcb - 1, tu_chip8, 0x1A,
                    0x02);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_E_SNP_TCB_MISMATCH);
     assert_non_null(strstr(st.message, "fmc 0"));
     /* A Turin VCEK signing a report whose CPUID says Milan. */
     tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, 0x0500000000000302ULL,
-                   chip8, 0x19, 0x01);
+                   tu_chip8, 0x19, 0x01);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_E_SNP_PRODUCT);
     /* Another chip. */
-    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, tcb, chip64, 0x1A, 0x02);
+    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, tcb, tu_chip64, 0x1A,
+                   0x02);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_E_SNP_CHIP_ID_MISMATCH);
     /* Expecting Milan: the Turin chain is not Milan's (even pinned here). */
-    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, tcb, chip8, 0x1A, 0x02);
+    tu_make_report(raw, 3, ATTLS_SNP_SIGNED_BY_VCEK, tcb, tu_chip8, 0x1A, 0x02);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_MILAN, &r, &st),
                      ATTLS_E_CERT_ROOT);
     tu_fake_amd_free(&f);
@@ -360,32 +348,28 @@ static void test_fake_turin_v3(void **state)
 
 static void test_fake_genoa_v5_vlek(void **state)
 {
-    const tu_vek_spec spec = {.type = ATTLS_SNP_VEK_VLEK,
-                              .product_name = "Genoa",
-                              .bl = 7,
-                              .tee = 0,
-                              .snp = 14,
-                              .ucode = 72,
-                              .csp_id = "CN=example-csp"};
-    const uint64_t tcb = 0x480E000000000007ULL;
+    const uint64_t tcb = TU_TCB_GENOA;
     uint8_t raw[ATTLS_SNP_REPORT_SIZE];
     attls_snp_report r;
     attls_status st;
     tu_fake_amd f;
 
     (void)state;
-    tu_fake_amd_init(&f, ATTLS_SNP_PRODUCT_GENOA, &spec);
+    tu_fake_amd_init(&f, ATTLS_SNP_PRODUCT_GENOA, &tu_spec_genoa_vlek);
     /* VLEK reports may carry a zero CHIP_ID; a VLEK has no hwID anyway. */
-    tu_make_report(raw, 5, ATTLS_SNP_SIGNED_BY_VLEK, tcb, chip64, 0x19, 0x11);
+    tu_make_report(raw, 5, ATTLS_SNP_SIGNED_BY_VLEK, tcb, tu_chip64, 0x19,
+                   0x11);
     raw[0x1F8] = 1; /* LAUNCH_MIT_VECTOR */
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_GENOA, &r, &st),
                      ATTLS_OK);
     assert_int_equal(r.launch_mit_vector, 1);
     /* The same key claimed as the VCEK. */
-    tu_make_report(raw, 5, ATTLS_SNP_SIGNED_BY_VCEK, tcb, chip64, 0x19, 0x11);
+    tu_make_report(raw, 5, ATTLS_SNP_SIGNED_BY_VCEK, tcb, tu_chip64, 0x19,
+                   0x11);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_E_SNP_SIGNER);
-    tu_make_report(raw, 5, ATTLS_SNP_SIGNED_BY_NONE, tcb, chip64, 0x19, 0x11);
+    tu_make_report(raw, 5, ATTLS_SNP_SIGNED_BY_NONE, tcb, tu_chip64, 0x19,
+                   0x11);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_E_SNP_SIGNER);
     tu_fake_amd_free(&f);
@@ -399,7 +383,7 @@ static void test_fake_milan_v2_masked_chip(void **state)
                               .tee = 0,
                               .snp = 22,
                               .ucode = 213,
-                              .hwid = chip64,
+                              .hwid = tu_chip64,
                               .hwid_len = 64};
     const uint64_t tcb = 0xD516000000000004ULL;
     uint8_t raw[ATTLS_SNP_REPORT_SIZE];
@@ -415,13 +399,13 @@ static void test_fake_milan_v2_masked_chip(void **state)
     assert_int_equal(r.reported_tcb.microcode, 213);
     /* A reserved TCB byte in a v2 report is caught once the VEK says
      * Milan (version 2 has no CPUID to tell earlier). */
-    tu_make_report(raw, 2, ATTLS_SNP_SIGNED_BY_VCEK, tcb | 1ULL << 24, chip64,
-                   0, 0);
+    tu_make_report(raw, 2, ATTLS_SNP_SIGNED_BY_VCEK, tcb | 1ULL << 24,
+                   tu_chip64, 0, 0);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_E_SNP_RESERVED);
     assert_string_equal(st.check, "snp.tcb");
     /* With a valid signature, the VEK's own wrong TCB. */
-    tu_make_report(raw, 2, ATTLS_SNP_SIGNED_BY_VCEK, tcb + 1, chip64, 0, 0);
+    tu_make_report(raw, 2, ATTLS_SNP_SIGNED_BY_VCEK, tcb + 1, tu_chip64, 0, 0);
     assert_int_equal(verify_fake(&f, raw, ATTLS_SNP_PRODUCT_UNKNOWN, &r, &st),
                      ATTLS_E_SNP_TCB_MISMATCH);
     tu_fake_amd_free(&f);
