@@ -52,7 +52,7 @@ static int parse_args(int argc, char **argv, opts *o)
         ATTLS_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    int c;
+    int c, r;
 
     memset(o, 0, sizeof(*o));
     attls_snp_cli_init(&o->snp, &o->common);
@@ -64,13 +64,9 @@ static int parse_args(int argc, char **argv, opts *o)
                 CMD, "--user-data '%s': expected 128 hex digits", optarg);
         o->check_user_data = 1;
     }
-    if (c == ATTLS_SNP_CLI_HELP)
-        return -1;
-    if (c != ATTLS_SNP_CLI_END)
-        return ATTLS_EXIT_USAGE;
-    if (optind != argc - 1)
-        return attls_cli_usage_error(CMD, "expected one HCL_REPORT file");
-    o->path = argv[optind];
+    if ((r = attls_snp_cli_finish(argc, argv, c, CMD, "HCL_REPORT",
+                                  &o->path)) != 0)
+        return r;
     if (o->snp.chain_path != NULL && o->snp.vcek_path != NULL)
         return attls_cli_usage_error(CMD, "give --chain or --vcek, not both");
     if (o->snp.policy_requested && !attls_snp_cli_has_vek(&o->snp))

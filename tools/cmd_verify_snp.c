@@ -57,20 +57,16 @@ static int parse_args(int argc, char **argv, opts *o)
         ATTLS_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    int c;
+    int c, r;
 
     memset(o, 0, sizeof(*o));
     attls_snp_cli_init(&o->snp, &o->common);
     while ((c = attls_snp_cli_next(argc, argv, longopts, CMD, usage, &o->common,
                                    &o->snp)) == OPT_PARSE_ONLY)
         o->parse_only = 1;
-    if (c == ATTLS_SNP_CLI_HELP)
-        return -1;
-    if (c != ATTLS_SNP_CLI_END)
-        return ATTLS_EXIT_USAGE;
-    if (optind != argc - 1)
-        return attls_cli_usage_error(CMD, "expected one REPORT file");
-    o->report_path = argv[optind];
+    if ((r = attls_snp_cli_finish(argc, argv, c, CMD, "REPORT",
+                                  &o->report_path)) != 0)
+        return r;
     if (!!o->parse_only + !!o->snp.chain_path + !!o->snp.vcek_path != 1)
         return attls_cli_usage_error(
             CMD, "give exactly one of --chain, --vcek, --parse-only");

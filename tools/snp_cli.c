@@ -211,6 +211,19 @@ int attls_snp_cli_next(int argc, char **argv, const struct option *longopts,
     }
 }
 
+int attls_snp_cli_finish(int argc, char **argv, int last, const char *cmd,
+                         const char *what, const char **path)
+{
+    if (last == ATTLS_SNP_CLI_HELP)
+        return -1;
+    if (last != ATTLS_SNP_CLI_END)
+        return ATTLS_EXIT_USAGE;
+    if (optind != argc - 1)
+        return attls_cli_usage_error(cmd, "expected one %s file", what);
+    *path = argv[optind];
+    return 0;
+}
+
 attls_code attls_snp_cli_load_vek(const attls_snp_cli *c, X509 **vek,
                                   STACK_OF(X509) **untrusted, attls_status *st)
 {

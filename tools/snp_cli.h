@@ -78,6 +78,16 @@ int attls_snp_cli_next(int argc, char **argv, const struct option *longopts,
                        const char *cmd, void (*usage)(FILE *),
                        attls_cli_common *common, attls_snp_cli *c);
 
+/**
+ * After the option loop ended with @p last (from attls_snp_cli_next()),
+ * take the one positional argument, named @p what in messages.
+ * @retval 0 @p path set
+ * @retval -1 --help was given (nothing more to do)
+ * @retval ATTLS_EXIT_USAGE bad options or not exactly one argument
+ */
+int attls_snp_cli_finish(int argc, char **argv, int last, const char *cmd,
+                         const char *what, const char **path);
+
 /** @return non-zero when --chain or --vcek was given. */
 int attls_snp_cli_has_vek(const attls_snp_cli *c);
 
