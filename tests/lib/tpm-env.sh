@@ -17,6 +17,7 @@
 #   stop_nginx                        # graceful stop
 #   assert_no_handles [TCTI]          # no transient object / session left
 #   swtpm_commands                    # TPM command names swtpm has served
+#   tpm_stat / tpm_hard_failures      # read tests/lib/tpm-pcap-stats output
 #
 # swtpm runs in the foreground of its own process group (not --daemon: it
 # comes up in failure mode that way here), on a free port pair of 127.0.0.1,
@@ -140,6 +141,7 @@ tpmenv_stop() { # NAME: TERM its process group, KILL after 10 s
 
 stop_all() {
     local rc=$? i s=("${TPMENV_SERVICES[@]}") f
+    set +e # a failing cleanup step must not end the cleanup
     # Finish the cleanup even when another signal arrives meanwhile (meson
     # sends SIGTERM on a timeout; a second one must not leave processes).
     trap - EXIT
@@ -348,4 +350,19 @@ for i, line in enumerate(lines):
     cc = int("".join(hexbytes[6:10]), 16)
     print(names.get(cc, "0x%x" % cc))
 PY
+}
+
+# tpm_stat NAME STATS: the value of NAME in tests/lib/tpm-pcap-stats output
+# STATS, 0 when absent (a command that was never sent).
+tpm_stat() {
+    local v
+    v=$(sed -n "s/^$1 //p" <<<"$2")
+    echo "${v:-0}"
+}
+
+# tpm_hard_failures STATS: failed TPM commands other than TPM_RC_RETRY
+# (0x922, "busy, send it again"), which attls retries.
+tpm_hard_failures() {
+    echo $(($(tpm_stat failed "$1") - $(tpm_stat failure:Sign:rc=0x922 "$1") -
+        $(tpm_stat failure:RSA_Decrypt:rc=0x922 "$1")))
 }
