@@ -18,8 +18,7 @@ build=${ATTLS_BUILD_ROOT:-$src/build}
 # shellcheck source=../lib/tls.sh
 . "$src/tests/lib/tls.sh"
 require_tools swtpm openssl tpm2_getcap tpm2_getrandom python3 ss setsid
-module=$build/provider/attls.so
-[ -f "$module" ] || tpmenv_die "$module not built"
+module=$(attls_module "$build")
 tpm2_module=$(openssl version -m | sed -n 's/^MODULESDIR: "\(.*\)"$/\1/p')/tpm2.so
 if [ ! -f "$tpm2_module" ]; then
     tpmenv_log "SKIP: Debian's tpm2-openssl ($tpm2_module) is not installed"

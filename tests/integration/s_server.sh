@@ -23,8 +23,7 @@ build=${ATTLS_BUILD_ROOT:-$src/build}
 # shellcheck source=../lib/tls.sh
 . "$src/tests/lib/tls.sh"
 require_tools swtpm openssl tpm2_getcap tpm2_getrandom python3 ss setsid
-module=$build/provider/attls.so
-[ -f "$module" ] || tpmenv_die "$module not built"
+module=$(attls_module "$build")
 
 tpmenv_init s_server
 dir=$TPMENV_DIR

@@ -8,6 +8,7 @@
 #   issue_cert PUBKEY_PEM CRT [CN]     # CA-signed server cert for a public key
 #   make_software_key KEY CRT [ALG]    # software key + CA-signed cert
 #   make_attls_key KEY CRT [ALG]       # attls (TPM) key + CA-signed cert
+#   attls_module BUILD_DIR             # path of the built attls.so
 #   make_openssl_cnf OUT TCTI [MODULE] # conf/openssl.cnf for tests
 #   nginx_site KEY CRT PORT BODY       # conf/nginx-attls.conf for a test
 #   tls_get PORT [S_CLIENT ARG...]     # one verified handshake + GET /
@@ -63,17 +64,23 @@ EXT
     rm -rf "$tmp"
 }
 
+# keygen_args ALG: `openssl genpkey` arguments for ec-p256, ec-p384, rsa2048.
+keygen_args() {
+    case $1 in
+    ec-p256) echo "-algorithm EC -pkeyopt group:P-256" ;;
+    ec-p384) echo "-algorithm EC -pkeyopt group:P-384" ;;
+    rsa2048) echo "-algorithm RSA -pkeyopt rsa_keygen_bits:2048" ;;
+    *) tpmenv_die "unknown key algorithm $1" ;;
+    esac
+}
+
 # make_software_key KEY CRT [ALG]: a software key (ec-p256 default, ec-p384,
 # rsa2048) and its certificate.
 make_software_key() {
-    local key=$1 crt=$2 alg=${3:-ec-p256} opts
-    case $alg in
-    ec-p256) opts=(-algorithm EC -pkeyopt ec_paramgen_curve:P-256) ;;
-    ec-p384) opts=(-algorithm EC -pkeyopt ec_paramgen_curve:P-384) ;;
-    rsa2048) opts=(-algorithm RSA -pkeyopt rsa_keygen_bits:2048) ;;
-    *) tpmenv_die "make_software_key: unknown algorithm $alg" ;;
-    esac
-    if ! client_openssl genpkey "${opts[@]}" -out "$key" 2>/dev/null ||
+    local key=$1 crt=$2 opts
+    opts=$(keygen_args "${3:-ec-p256}")
+    # shellcheck disable=SC2086 # opts is a word list
+    if ! client_openssl genpkey $opts -out "$key" 2>/dev/null ||
         ! client_openssl pkey -in "$key" -pubout -out "$key.pub"; then
         tpmenv_die "cannot create software key $key"
     fi
@@ -85,19 +92,22 @@ make_software_key() {
 # Needs OPENSSL_CONF with attls (make_openssl_cnf).
 make_attls_key() {
     local key=$1 crt=$2 alg=${3:-ec-p256} opts
-    case $alg in
-    ec-p256) opts=(-algorithm EC -pkeyopt group:P-256) ;;
-    ec-p384) opts=(-algorithm EC -pkeyopt group:P-384) ;;
-    rsa2048) opts=(-algorithm RSA -pkeyopt rsa_keygen_bits:2048) ;;
-    *) tpmenv_die "make_attls_key: unknown algorithm $alg" ;;
-    esac
-    openssl genpkey -propquery '?provider=attls' "${opts[@]}" -out "$key" ||
+    opts=$(keygen_args "$alg")
+    # shellcheck disable=SC2086 # opts is a word list
+    openssl genpkey -propquery '?provider=attls' $opts -out "$key" ||
         tpmenv_die "attls could not create a $alg key"
     grep -q '^-----BEGIN TSS2 PRIVATE KEY-----$' "$key" ||
         tpmenv_die "$key is not a TSS2 PRIVATE KEY file"
     openssl pkey -in "$key" -pubout -out "$key.pub" ||
         tpmenv_die "attls could not load $key"
     issue_cert "$key.pub" "$crt"
+}
+
+# attls_module BUILD_DIR: the built provider module, or fail.
+attls_module() {
+    local m=$1/provider/attls.so
+    [ -f "$m" ] || tpmenv_die "$m is not built (ninja -C $1)"
+    echo "$m"
 }
 
 # make_openssl_cnf OUT TCTI [MODULE]: the shipped conf/openssl.cnf with the
