@@ -27,6 +27,7 @@ require_tools swtpm tpm2-abrmd dbus-daemon nginx openssl tpm2_getcap \
     tpm2_getrandom python3 ss setsid pgrep
 module=$(attls_module "$build")
 hsrate=$build/bench/handshake_rate
+export ATTLS_CLI=$build/tools/attls
 pcapstats=$src/tests/lib/tpm-pcap-stats
 [ -x "$hsrate" ] || tpmenv_die "$hsrate is not built"
 HANDSHAKES=${ATTLS_NGINX_HANDSHAKES:-500}
@@ -43,10 +44,10 @@ make_openssl_cnf "$dir/openssl.cnf" "pcap:$TPM_TCTI" "$module"
 export OPENSSL_CONF=$dir/openssl.cnf
 make_ca "$dir/ca"
 
-step "keys: attls ec-p256, ec-p384, rsa2048; software ec-p256"
-for alg in ec-p256 ec-p384 rsa2048; do
-    make_attls_key "$dir/$alg.pem" "$dir/$alg.crt" "$alg"
-done
+step "keys: attls ec-p256 (attls key create), ec-p384, rsa2048 (genpkey); software ec-p256"
+make_attls_key "$dir/ec-p256.pem" "$dir/ec-p256.crt" ec-p256 cli
+make_attls_key "$dir/ec-p384.pem" "$dir/ec-p384.crt" ec-p384
+make_attls_key "$dir/rsa2048.pem" "$dir/rsa2048.crt" rsa2048
 make_software_key "$dir/soft.key" "$dir/soft.crt" ec-p256
 
 declare -A PORT

@@ -7,7 +7,7 @@
 #   make_ca DIR                        # DIR/ca.key, DIR/ca.crt (software)
 #   issue_cert PUBKEY_PEM CRT [CN]     # CA-signed server cert for a public key
 #   make_software_key KEY CRT [ALG]    # software key + CA-signed cert
-#   make_attls_key KEY CRT [ALG]       # attls (TPM) key + CA-signed cert
+#   make_attls_key KEY CRT [ALG [HOW]] # attls (TPM) key + CA-signed cert
 #   attls_module BUILD_DIR             # path of the built attls.so
 #   make_openssl_cnf OUT TCTI [MODULE] # conf/openssl.cnf for tests
 #   nginx_site KEY CRT PORT BODY       # conf/nginx-attls.conf for a test
@@ -87,15 +87,33 @@ make_software_key() {
     issue_cert "$key.pub" "$crt"
 }
 
-# make_attls_key KEY CRT [ALG]: a key in the TPM (ec-p256 default, ec-p384,
-# rsa2048) made by attls through `openssl genpkey`, and its certificate.
-# Needs OPENSSL_CONF with attls (make_openssl_cnf).
+# make_attls_key KEY CRT [ALG [HOW]]: a key in the TPM (ec-p256 default,
+# ec-p384, rsa2048) made by attls, and its certificate. HOW is "genpkey"
+# (`openssl genpkey -propquery ?provider=attls`, the default) or "cli"
+# (`$ATTLS_CLI key create` on $TPM_TCTI). Needs OPENSSL_CONF with attls
+# (make_openssl_cnf).
 make_attls_key() {
-    local key=$1 crt=$2 alg=${3:-ec-p256} opts
-    opts=$(keygen_args "$alg")
-    # shellcheck disable=SC2086 # opts is a word list
-    openssl genpkey -propquery '?provider=attls' $opts -out "$key" ||
-        tpmenv_die "attls could not create a $alg key"
+    local key=$1 crt=$2 alg=${3:-ec-p256} how=${4:-genpkey} opts
+    case $how in
+    genpkey)
+        opts=$(keygen_args "$alg")
+        # shellcheck disable=SC2086 # opts is a word list
+        openssl genpkey -propquery '?provider=attls' $opts -out "$key" ||
+            tpmenv_die "attls could not create a $alg key"
+        ;;
+    cli)
+        case $alg in
+        ec-p256) opts="--algorithm ec --curve P-256" ;;
+        ec-p384) opts="--algorithm ec --curve P-384" ;;
+        rsa2048) opts="--algorithm rsa --bits 2048" ;;
+        *) tpmenv_die "unknown key algorithm $alg" ;;
+        esac
+        # shellcheck disable=SC2086 # opts is a word list
+        "${ATTLS_CLI:?}" key create $opts --tcti "$TPM_TCTI" --out "$key" \
+            >/dev/null || tpmenv_die "attls key create ($alg) failed"
+        ;;
+    *) tpmenv_die "make_attls_key: unknown way $how" ;;
+    esac
     grep -q '^-----BEGIN TSS2 PRIVATE KEY-----$' "$key" ||
         tpmenv_die "$key is not a TSS2 PRIVATE KEY file"
     openssl pkey -in "$key" -pubout -out "$key.pub" ||
