@@ -6,15 +6,7 @@
 #include <stdio.h>
 
 #include "common/bytes.h"
-#include "common/timeutil.h"
-
-static json_t *time_json(time_t t)
-{
-    char buf[32];
-
-    attls_format_rfc3339(t, buf, sizeof(buf));
-    return json_string(buf);
-}
+#include "evidence/json_util.h"
 
 /* 64-bit values as decimal strings: JSON numbers lose precision past 2^53. */
 static json_t *u64_json(uint64_t v)
@@ -72,9 +64,9 @@ json_t *attls_akcert_claims_json(const attls_akcert_claims *c)
         "s:I, s:o}",
         "platform", c->platform == ATTLS_AK_PLATFORM_AZURE ? "azure" : "gcp",
         "subject", c->subject, "issuer", c->issuer, "anchor", c->anchor,
-        "serial", c->serial, "not_before", time_json(c->not_before),
-        "not_after", time_json(c->not_after), "chain_length", c->chain_length,
-        "public_key", "type", c->key_type, "bits", c->key_bits, "spki_sha256",
-        spki, "ak_checked", c->ak_checked, "crls_checked",
+        "serial", c->serial, "not_before", attls_json_time(c->not_before),
+        "not_after", attls_json_time(c->not_after), "chain_length",
+        c->chain_length, "public_key", "type", c->key_type, "bits", c->key_bits,
+        "spki_sha256", spki, "ak_checked", c->ak_checked, "crls_checked",
         (json_int_t)c->crls_checked, "gce_instance", gce_json(&c->gce));
 }

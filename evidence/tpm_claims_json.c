@@ -2,33 +2,9 @@
 /* JSON form of verified TPM2_Quote / TPM2_Certify claims. */
 #include "evidence/tpm_attest.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 
-#include <openssl/crypto.h>
-
-#include "common/bytes.h"
-
-static json_t *hex_json(const uint8_t *in, size_t len)
-{
-    char *hex = OPENSSL_malloc(2 * len + 1);
-    json_t *j;
-
-    if (hex == NULL)
-        return NULL;
-    attls_hex_encode(in, len, hex);
-    j = json_string(hex);
-    OPENSSL_free(hex);
-    return j;
-}
-
-static json_t *u64_hex_json(uint64_t v, int digits)
-{
-    char buf[24];
-
-    snprintf(buf, sizeof(buf), "0x%0*" PRIx64, digits, v);
-    return json_string(buf);
-}
+#include "evidence/json_util.h"
 
 static json_t *alg_json(uint16_t alg)
 {
@@ -70,58 +46,54 @@ static json_t *selection_json(const attls_tpm_attest_claims *c)
     return banks;
 }
 
-static json_t *clock_json(const attls_tpm_attest_claims *c)
-{
-    return json_pack("{s:I, s:I, s:I, s:b}", "clock", (json_int_t)c->clock,
-                     "reset_count", (json_int_t)c->reset_count, "restart_count",
-                     (json_int_t)c->restart_count, "safe", c->safe);
-}
-
 json_t *attls_tpm_attest_claims_json(const attls_tpm_attest_claims *c)
 {
     json_t *o = json_object();
-    int ok = o != NULL;
+    int bad;
 
-    if (!ok)
+    if (o == NULL)
         return NULL;
-    ok = json_object_set_new(o, "type",
-                             json_string(c->type == TPM2_ST_ATTEST_QUOTE
-                                             ? "quote"
-                                             : "certify")) == 0 &&
-         json_object_set_new(
-             o, "qualified_signer",
-             hex_json(c->qualified_signer, c->qualified_signer_len)) == 0 &&
-         json_object_set_new(o, "qualified_signer_checked",
-                             json_boolean(c->qualified_signer_checked)) == 0 &&
-         json_object_set_new(o, "extra_data",
-                             hex_json(c->extra_data, c->extra_data_len)) == 0 &&
-         json_object_set_new(o, "extra_data_checked",
-                             json_boolean(c->extra_data_checked)) == 0 &&
-         json_object_set_new(o, "clock_info", clock_json(c)) == 0 &&
-         json_object_set_new(o, "firmware_version",
-                             u64_hex_json(c->firmware_version, 16)) == 0 &&
-         json_object_set_new(o, "signature",
-                             json_pack("{s:o, s:o}", "scheme",
-                                       alg_json(c->sig_scheme), "hash",
-                                       alg_json(c->sig_hash))) == 0;
-    if (ok && c->type == TPM2_ST_ATTEST_QUOTE)
-        ok = json_object_set_new(o, "pcr_selection", selection_json(c)) == 0 &&
-             json_object_set_new(o, "pcr_digest",
-                                 hex_json(c->pcr_digest, c->pcr_digest_len)) ==
-                 0 &&
-             json_object_set_new(o, "pcrs_checked",
-                                 json_boolean(c->pcrs_checked)) == 0;
-    else if (ok)
-        ok = json_object_set_new(
-                 o, "certified_name",
-                 hex_json(c->certified_name, c->certified_name_len)) == 0 &&
-             json_object_set_new(o, "certified_qualified_name",
-                                 hex_json(c->certified_qualified_name,
-                                          c->certified_qualified_name_len)) ==
-                 0 &&
-             json_object_set_new(o, "certified_attributes",
-                                 u64_hex_json(c->certified_attributes, 8)) == 0;
-    if (!ok) {
+    bad = attls_json_set(o, "type",
+                         json_string(c->type == TPM2_ST_ATTEST_QUOTE
+                                         ? "quote"
+                                         : "certify")) |
+          attls_json_set(
+              o, "qualified_signer",
+              attls_json_hex(c->qualified_signer, c->qualified_signer_len)) |
+          attls_json_set(o, "qualified_signer_checked",
+                         json_boolean(c->qualified_signer_checked)) |
+          attls_json_set(o, "extra_data",
+                         attls_json_hex(c->extra_data, c->extra_data_len)) |
+          attls_json_set(o, "extra_data_checked",
+                         json_boolean(c->extra_data_checked)) |
+          attls_json_set(o, "clock_info",
+                         json_pack("{s:I, s:I, s:I, s:b}", "clock",
+                                   (json_int_t)c->clock, "reset_count",
+                                   (json_int_t)c->reset_count, "restart_count",
+                                   (json_int_t)c->restart_count, "safe",
+                                   c->safe)) |
+          attls_json_set(o, "firmware_version",
+                         attls_json_u64hex(c->firmware_version)) |
+          attls_json_set(o, "signature",
+                         json_pack("{s:o, s:o}", "scheme",
+                                   alg_json(c->sig_scheme), "hash",
+                                   alg_json(c->sig_hash)));
+    if (c->type == TPM2_ST_ATTEST_QUOTE)
+        bad |=
+            attls_json_set(o, "pcr_selection", selection_json(c)) |
+            attls_json_set(o, "pcr_digest",
+                           attls_json_hex(c->pcr_digest, c->pcr_digest_len)) |
+            attls_json_set(o, "pcrs_checked", json_boolean(c->pcrs_checked));
+    else
+        bad |= attls_json_set(
+                   o, "certified_name",
+                   attls_json_hex(c->certified_name, c->certified_name_len)) |
+               attls_json_set(o, "certified_qualified_name",
+                              attls_json_hex(c->certified_qualified_name,
+                                             c->certified_qualified_name_len)) |
+               attls_json_set(o, "certified_attributes",
+                              attls_json_u64hex(c->certified_attributes));
+    if (bad) {
         json_decref(o);
         return NULL;
     }
