@@ -38,7 +38,8 @@ int attls_km_has(const void *keydata, int selection)
 
     if (key == NULL)
         return 0;
-    if ((selection & OSSL_KEYMGMT_SELECT_KEYPAIR) != 0 && key->soft == NULL)
+    /* A key built by new() and not imported yet has nothing at all. */
+    if (selection != 0 && key->soft == NULL)
         return 0;
     if (attls_km_selection_has_private(selection) && !key->has_private)
         return 0;
