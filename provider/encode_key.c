@@ -87,28 +87,6 @@ static int tss2_encode(attls_provctx *ctx, OSSL_CORE_BIO *cout,
     return ok;
 }
 
-static int tss2_der_encode(void *ctx, OSSL_CORE_BIO *cout, const void *obj_raw,
-                           const OSSL_PARAM obj_abstract[], int selection,
-                           OSSL_PASSPHRASE_CALLBACK *cb, void *cbarg)
-{
-    (void)obj_abstract;
-    (void)selection;
-    (void)cb;
-    (void)cbarg;
-    return tss2_encode(ctx, cout, obj_raw, 0);
-}
-
-static int tss2_pem_encode(void *ctx, OSSL_CORE_BIO *cout, const void *obj_raw,
-                           const OSSL_PARAM obj_abstract[], int selection,
-                           OSSL_PASSPHRASE_CALLBACK *cb, void *cbarg)
-{
-    (void)obj_abstract;
-    (void)selection;
-    (void)cb;
-    (void)cbarg;
-    return tss2_encode(ctx, cout, obj_raw, 1);
-}
-
 static int spki_encode(attls_provctx *ctx, OSSL_CORE_BIO *cout,
                        const attls_key *key, int pem)
 {
@@ -125,27 +103,23 @@ static int spki_encode(attls_provctx *ctx, OSSL_CORE_BIO *cout,
     return ok > 0;
 }
 
-static int spki_der_encode(void *ctx, OSSL_CORE_BIO *cout, const void *obj_raw,
-                           const OSSL_PARAM obj_abstract[], int selection,
-                           OSSL_PASSPHRASE_CALLBACK *cb, void *cbarg)
-{
-    (void)obj_abstract;
-    (void)selection;
-    (void)cb;
-    (void)cbarg;
-    return spki_encode(ctx, cout, obj_raw, 0);
-}
-
-static int spki_pem_encode(void *ctx, OSSL_CORE_BIO *cout, const void *obj_raw,
-                           const OSSL_PARAM obj_abstract[], int selection,
-                           OSSL_PASSPHRASE_CALLBACK *cb, void *cbarg)
-{
-    (void)obj_abstract;
-    (void)selection;
-    (void)cb;
-    (void)cbarg;
-    return spki_encode(ctx, cout, obj_raw, 1);
-}
+/* OSSL_FUNC_encoder_encode_fn entry points: |impl| in DER or PEM. */
+#define ENCODE_FN(name, impl, pem)                                             \
+    static int name(void *ctx, OSSL_CORE_BIO *cout, const void *obj_raw,       \
+                    const OSSL_PARAM obj_abstract[], int selection,            \
+                    OSSL_PASSPHRASE_CALLBACK *cb, void *cbarg)                 \
+    {                                                                          \
+        (void)obj_abstract;                                                    \
+        (void)selection;                                                       \
+        (void)cb;                                                              \
+        (void)cbarg;                                                           \
+        return impl(ctx, cout, obj_raw, pem);                                  \
+    }
+ENCODE_FN(tss2_der_encode, tss2_encode, 0)
+ENCODE_FN(tss2_pem_encode, tss2_encode, 1)
+ENCODE_FN(spki_der_encode, spki_encode, 0)
+ENCODE_FN(spki_pem_encode, spki_encode, 1)
+#undef ENCODE_FN
 
 static int print_tpm_facts(BIO *out, const attls_key *key)
 {

@@ -305,26 +305,38 @@ static void test_malformed_files(void **state)
                      ATTLS_E_KEYFILE_PARSE);
 }
 
+/* The public half of a software key, imported into attls. */
+static EVP_PKEY *attls_public_of(EVP_PKEY *soft)
+{
+    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(
+        NULL, EVP_PKEY_get0_type_name(soft), "provider=attls");
+    EVP_PKEY *pub = NULL;
+    OSSL_PARAM *params = NULL;
+
+    assert_int_equal(EVP_PKEY_todata(soft, EVP_PKEY_PUBLIC_KEY, &params), 1);
+    assert_int_equal(EVP_PKEY_fromdata_init(c), 1);
+    assert_int_equal(EVP_PKEY_fromdata(c, &pub, EVP_PKEY_PUBLIC_KEY, params),
+                     1);
+    assert_true(is_attls(pub));
+    OSSL_PARAM_free(params);
+    EVP_PKEY_CTX_free(c);
+    return pub;
+}
+
 static void test_public_only_key(void **state)
 {
     EVP_PKEY *soft = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     EVP_PKEY_CTX *fctx =
         EVP_PKEY_CTX_new_from_name(NULL, "EC", "provider=attls");
-    EVP_PKEY *pubonly = NULL;
+    EVP_PKEY *pubonly = attls_public_of(soft);
     OSSL_PARAM *params = NULL;
     EVP_MD_CTX *m = EVP_MD_CTX_new();
     unsigned char sig[80];
     size_t siglen = sizeof(sig);
 
     (void)state;
-    /* Import the software key's public half into attls. */
-    assert_int_equal(EVP_PKEY_todata(soft, EVP_PKEY_PUBLIC_KEY, &params), 1);
     assert_int_equal(EVP_PKEY_fromdata_init(fctx), 1);
-    assert_int_equal(
-        EVP_PKEY_fromdata(fctx, &pubonly, EVP_PKEY_PUBLIC_KEY, params), 1);
-    assert_true(is_attls(pubonly));
     /* A private import is refused: such a key stays in its provider. */
-    OSSL_PARAM_free(params);
     assert_int_equal(EVP_PKEY_todata(soft, EVP_PKEY_KEYPAIR, &params), 1);
     {
         EVP_PKEY *priv = NULL;
@@ -407,19 +419,12 @@ static void test_rsa_signature_params(void **state)
 static void test_verify_ctx_copy(void **state)
 {
     EVP_PKEY *soft = read_key("soft-rsa2048.pem");
-    EVP_PKEY_CTX *fctx =
-        EVP_PKEY_CTX_new_from_name(NULL, "RSA", "provider=attls");
-    EVP_PKEY *pubonly = NULL;
-    OSSL_PARAM *params = NULL;
+    EVP_PKEY *pubonly = attls_public_of(soft);
     EVP_MD_CTX *a = EVP_MD_CTX_new(), *b = EVP_MD_CTX_new();
     unsigned char sig[256];
     size_t siglen = sizeof(sig);
 
     (void)state;
-    assert_int_equal(EVP_PKEY_todata(soft, EVP_PKEY_PUBLIC_KEY, &params), 1);
-    assert_int_equal(EVP_PKEY_fromdata_init(fctx), 1);
-    assert_int_equal(
-        EVP_PKEY_fromdata(fctx, &pubonly, EVP_PKEY_PUBLIC_KEY, params), 1);
     assert_int_equal(
         EVP_DigestSignInit_ex(a, NULL, "SHA384", NULL, NULL, soft, NULL), 1);
     assert_int_equal(
@@ -436,8 +441,6 @@ static void test_verify_ctx_copy(void **state)
     assert_int_equal(EVP_DigestVerifyFinal(b, sig, siglen), 1);
     EVP_MD_CTX_free(a);
     EVP_MD_CTX_free(b);
-    OSSL_PARAM_free(params);
-    EVP_PKEY_CTX_free(fctx);
     EVP_PKEY_free(pubonly);
     EVP_PKEY_free(soft);
 }
