@@ -35,9 +35,6 @@ typedef struct attls_gce_instance_st {
     ATTLS_GCE_SECURITY *security;
 } ATTLS_GCE_INSTANCE;
 
-DECLARE_ASN1_ITEM(ATTLS_GCE_SECURITY)
-DECLARE_ASN1_ITEM(ATTLS_GCE_INSTANCE)
-
 /* An absent optional BOOLEAN stays at its initial value -1. */
 ASN1_SEQUENCE(ATTLS_GCE_SECURITY) =
     {
@@ -49,7 +46,7 @@ ASN1_SEQUENCE(ATTLS_GCE_SECURITY) =
                      ASN1_BOOLEAN, 3),
         ASN1_EXP_OPT(ATTLS_GCE_SECURITY, vmtd_always_disabled, ASN1_BOOLEAN, 4),
         ASN1_EXP_OPT(ATTLS_GCE_SECURITY, always_in_yarn, ASN1_BOOLEAN, 5),
-} ASN1_SEQUENCE_END(ATTLS_GCE_SECURITY)
+} static_ASN1_SEQUENCE_END(ATTLS_GCE_SECURITY)
 
         ASN1_SEQUENCE(ATTLS_GCE_INSTANCE) =
             {
@@ -60,7 +57,7 @@ ASN1_SEQUENCE(ATTLS_GCE_SECURITY) =
                 ASN1_SIMPLE(ATTLS_GCE_INSTANCE, instance_name, ASN1_UTF8STRING),
                 ASN1_EXP_OPT(ATTLS_GCE_INSTANCE, security, ATTLS_GCE_SECURITY,
                              0),
-} ASN1_SEQUENCE_END(ATTLS_GCE_INSTANCE)
+} static_ASN1_SEQUENCE_END(ATTLS_GCE_INSTANCE)
 
                 static attls_code
     copy_name(const ASN1_UTF8STRING *s, const char *field, char *out,

@@ -63,8 +63,8 @@ static const char *alg_or_hex(uint16_t alg, char *buf, size_t len)
  * failure, unmarshal the same bytes field by field (still with libtss2-mu)
  * to name the field and its offset in the message.
  */
-static void locate_attest_error(const uint8_t *buf, size_t len, uint16_t type,
-                                char *where, size_t where_len)
+static void locate_attest_error(const uint8_t *buf, size_t len, char *where,
+                                size_t where_len)
 {
     TPMS_ATTEST a;
     size_t off = 6;
@@ -90,7 +90,6 @@ static void locate_attest_error(const uint8_t *buf, size_t len, uint16_t type,
     at = off;
 out:
     snprintf(where, where_len, "%s at offset %zu", field, at);
-    (void)type;
 }
 
 attls_code attls_tpm_attest_parse(const uint8_t *buf, size_t len,
@@ -130,7 +129,7 @@ attls_code attls_tpm_attest_parse(const uint8_t *buf, size_t len,
     if (rc != TSS2_RC_SUCCESS) {
         char where[64];
 
-        locate_attest_error(buf, len, type, where, sizeof(where));
+        locate_attest_error(buf, len, where, sizeof(where));
         memset(out, 0, sizeof(*out));
         return attls_fail(st, ATTLS_E_TPM_ATTEST_PARSE, "tpm.attest",
                           "%zu-byte TPMS_ATTEST (%s) does not unmarshal: "
