@@ -63,7 +63,10 @@ end:
     return x;
 }
 
-/* Find the block starting at @p pos; its end (past the END line) in *end. */
+/*
+ * Find the block starting at @p pos; its end (past the END line) in *end.
+ * -1: no BEGIN line at @p pos, -2: no END line after it.
+ */
 static int find_block(const char *pem, size_t pos, size_t len, size_t *end)
 {
     size_t begin_len = sizeof(pem_begin) - 1, end_len = sizeof(pem_end) - 1;
@@ -74,7 +77,7 @@ static int find_block(const char *pem, size_t pos, size_t len, size_t *end)
     stop =
         memmem(pem + pos + begin_len, len - pos - begin_len, pem_end, end_len);
     if (stop == NULL)
-        return -1;
+        return -2;
     *end = (size_t)(stop - pem) + end_len;
     return 0;
 }
@@ -85,7 +88,7 @@ STACK_OF(X509) *attls_pem_chain_parse(const char *pem, size_t len, char *why,
     STACK_OF(X509) *certs = sk_X509_new_null();
     char reason[160];
     size_t pos = 0, end;
-    int ok = 0;
+    int ok = 0, r;
 
     if (certs == NULL || len > INT32_MAX) {
         snprintf(why, why_len,
@@ -102,10 +105,12 @@ STACK_OF(X509) *attls_pem_chain_parse(const char *pem, size_t len, char *why,
                      ATTLS_PEM_CHAIN_MAX);
             goto end;
         }
-        if (find_block(pem, pos, len, &end) != 0) {
+        if ((r = find_block(pem, pos, len, &end)) != 0) {
             snprintf(why, why_len,
-                     "offset %zu: expected a '%s' block, found other data", pos,
-                     pem_begin);
+                     r == -1 ? "offset %zu: expected a '%s' block, found "
+                               "other data"
+                             : "offset %zu: '%s' without an END line",
+                     pos, pem_begin);
             goto end;
         }
         x = decode_block(pem + pos, end - pos, reason, sizeof(reason));

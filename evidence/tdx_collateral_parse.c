@@ -198,12 +198,13 @@ static attls_code j_array(const json_t *obj, const char *path, const char *key,
     return ATTLS_OK;
 }
 
+/* Element @p i of @p arr, an object; @p path names that element. */
 static attls_code j_object_at(const json_t *arr, size_t i, const char *path,
                               const json_t **out, attls_status *st)
 {
     *out = json_array_get(arr, i);
     if (!json_is_object(*out))
-        return format_fail(st, "%s[%zu] is not an object", path, i);
+        return format_fail(st, "%s is not an object", path);
     return ATTLS_OK;
 }
 
@@ -344,7 +345,7 @@ static attls_code parse_module_identities(const json_t *ti,
         const json_t *m;
 
         path_fmt(mpath, sizeof(mpath), "tcbInfo.tdxModuleIdentities[%zu]", i);
-        rc = j_object_at(arr, i, "tcbInfo.tdxModuleIdentities", &m, st);
+        rc = j_object_at(arr, i, mpath, &m, st);
         if (rc == ATTLS_OK)
             rc = parse_module(m, mpath, 1, &out->module_ids[i], st);
     }
@@ -407,8 +408,7 @@ static attls_code parse_tcb_levels(const json_t *ti, attls_tdx_tcb_info *out,
         const json_t *lv;
 
         path_fmt(lpath, sizeof(lpath), "tcbInfo.tcbLevels[%zu]", i);
-        if ((rc = j_object_at(arr, i, "tcbInfo.tcbLevels", &lv, st)) ==
-            ATTLS_OK)
+        if ((rc = j_object_at(arr, i, lpath, &lv, st)) == ATTLS_OK)
             rc = parse_tcb_level(lv, lpath, &out->levels[i], st);
     }
     return rc;

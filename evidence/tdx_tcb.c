@@ -310,12 +310,6 @@ attls_code attls_tdx_tcb_evaluate(const attls_tdx_tcb_info *ti,
     out->tcb_eval_number = ti->eval_number;
     if ((rc = attls_tdx_check_fmspc(ti, pck, st)) != ATTLS_OK)
         return rc;
-    rc = attls_tdx_check_qe_identity(qi, qe, &qe_level, st);
-    if (rc == ATTLS_E_TDX_QE_TCB)
-        out->status = out->qe_status = ATTLS_TDX_TCB_NO_MATCH;
-    if (rc != ATTLS_OK)
-        return rc;
-    out->qe_status = qe_level->status;
     rc = attls_tdx_check_module(ti, td, &module, &module_level, st);
     if (rc == ATTLS_E_TDX_TCB_NO_MATCH)
         out->status = out->module_status = ATTLS_TDX_TCB_NO_MATCH;
@@ -324,6 +318,12 @@ attls_code attls_tdx_tcb_evaluate(const attls_tdx_tcb_info *ti,
     snprintf(out->module_id, sizeof(out->module_id), "%s", module->id);
     if (module_level != NULL)
         out->module_status = module_level->status;
+    rc = attls_tdx_check_qe_identity(qi, qe, &qe_level, st);
+    if (rc == ATTLS_E_TDX_QE_TCB)
+        out->status = out->qe_status = ATTLS_TDX_TCB_NO_MATCH;
+    if (rc != ATTLS_OK)
+        return rc;
+    out->qe_status = qe_level->status;
     rc = attls_tdx_match_tcb_level(ti, pck, td, &platform, st);
     if (rc == ATTLS_E_TDX_TCB_NO_MATCH)
         out->status = out->platform_status = ATTLS_TDX_TCB_NO_MATCH;

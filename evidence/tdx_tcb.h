@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TDX TCB evaluation against verified collateral, following Intel's QVL
- * (TcbLevelCheck.cpp, TdxModuleCheck.cpp; steps 4.1.2.4.9 - 4.1.2.4.17):
- * FMSPC/PCEID match, QE identity and QE TCB level, TDX module identity and
- * module TCB level, platform TCB level (SGX components and PCESVN from the
- * PCK certificate, TDX components from TEE_TCB_SVN), then the module and
- * QE statuses folded into the platform status.
+ * (QuoteVerifier.cpp, TcbLevelCheck.cpp, TdxModuleCheck.cpp; steps
+ * 4.1.2.4.10 - 4.1.2.4.17), in its order: FMSPC/PCEID match, TDX module
+ * identity and module TCB level, QE identity and QE TCB level, platform
+ * TCB level (SGX components and PCESVN from the PCK certificate, TDX
+ * components from TEE_TCB_SVN), then the module and QE statuses folded
+ * into the platform status.
  *
  * Differences from QVL, on purpose: levels are walked in document order
  * (Intel's PCS emits them in descending order; QVL re-sorts them), and the
  * advisory IDs reported are the union of those of the platform, module
- * and QE levels that applied. TD relaunch (TEE_TCB_SVN2) is not evaluated.
+ * and QE levels that applied, and SEAMATTRIBUTES is compared under the
+ * module identity's attributesMask (as go-tdx-guest does; QVL wants it
+ * zero and equal to the attributes, which real quotes satisfy either way).
+ * TD relaunch (TEE_TCB_SVN2) is not evaluated.
  */
 #ifndef ATTLS_EVIDENCE_TDX_TCB_H
 #define ATTLS_EVIDENCE_TDX_TCB_H
@@ -104,8 +108,8 @@ attls_tdx_tcb_status attls_tdx_tcb_fold(attls_tdx_tcb_status platform,
                                         attls_tdx_tcb_status other);
 
 /**
- * The whole evaluation, in QVL's order: FMSPC/PCEID, QE identity and QE
- * TCB, TDX module, platform level, folding. @p out is filled as far as
+ * The whole evaluation, in QVL's order: FMSPC/PCEID, TDX module, QE
+ * identity and QE TCB, platform level, folding. @p out is filled as far as
  * the evaluation got (status NO_MATCH or REVOKED on those failures).
  * @retval ATTLS_OK @p out->status is one of Intel's non-revoked statuses
  * @retval ATTLS_E_TDX_TCB_REVOKED the folded status is Revoked
