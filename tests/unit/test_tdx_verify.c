@@ -118,19 +118,25 @@ static void test_quote_signature(void **state)
 /* The quote's PEM chain with certificate @p i replaced by @p pem. */
 static char *chain_with(const attls_tdx_quote *q, int i, const char *pem)
 {
-    char *begin[4], *out, *text = OPENSSL_zalloc(q->pck_chain_len + 1);
-    size_t len;
+    char *text = OPENSSL_zalloc(q->pck_chain_len + 1), *out;
+    size_t begin[4] = {0}, len;
 
+    assert_non_null(text);
     memcpy(text, q->pck_chain, q->pck_chain_len);
-    begin[0] = text;
-    for (int k = 1; k < 3; k++)
-        begin[k] = strstr(begin[k - 1] + 1, "-----BEGIN");
-    begin[3] = text + strlen(text);
-    len = q->pck_chain_len + strlen(pem) + 1;
+    for (int k = 1; k < 3; k++) {
+        const char *next = strstr(text + begin[k - 1] + 1, "-----BEGIN");
+
+        assert_non_null(next);
+        begin[k] = (size_t)(next - text);
+    }
+    begin[3] = q->pck_chain_len;
+    len = begin[i] + strlen(pem) + (begin[3] - begin[i + 1]) + 1;
     out = OPENSSL_zalloc(len);
-    memcpy(out, text, (size_t)(begin[i] - text));
-    strcat(out, pem);
-    strcat(out, begin[i + 1]);
+    assert_non_null(out);
+    memcpy(out, text, begin[i]);
+    memcpy(out + begin[i], pem, strlen(pem));
+    memcpy(out + begin[i] + strlen(pem), text + begin[i + 1],
+           begin[3] - begin[i + 1]);
     OPENSSL_free(text);
     return out;
 }
