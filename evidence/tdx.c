@@ -250,12 +250,15 @@ static json_t *tcb_json(const attls_tdx_claims *c)
               json_object_set_new(
                   o, "qe_status",
                   json_string(attls_tdx_tcb_status_name(t->qe_status))) ||
-              set_date(o, "tcb_date", t->tcb_date) ||
               json_object_set_new(o, "tcb_evaluation_data_number",
                                   json_integer(t->tcb_eval_number)) ||
               json_object_set(o, "advisory_ids", ids) ||
               json_object_set_new(o, "pck_revocation_checked",
                                   json_boolean(c->pck_revocation_checked));
+    /* A date only when a platform level matched. */
+    if (!bad && t->platform_status != ATTLS_TDX_TCB_NOT_EVALUATED &&
+        t->platform_status != ATTLS_TDX_TCB_NO_MATCH)
+        bad = set_date(o, "tcb_date", t->tcb_date);
     json_decref(ids);
     if (bad) {
         json_decref(o);

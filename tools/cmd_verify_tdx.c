@@ -10,6 +10,7 @@
 #include "common/timeutil.h"
 #include "evidence/tdx.h"
 #include "tools/cli.h"
+#include "tools/cli_json.h"
 #include "tools/commands.h"
 
 #define CMD "verify-tdx"
@@ -28,7 +29,7 @@ enum {
     OPT_ROOT_CRL,
     OPT_PCK_CERT,
     OPT_PCK_ISSUER_CHAIN,
-    OPT_DENY_DEBUG,
+    OPT_NO_DEBUG,
     OPT_ACCEPT_TCB,
     OPT_COUNT,
 };
@@ -44,41 +45,42 @@ typedef struct options {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: attls " CMD " QUOTE [--collateral DIR] [OPTIONS]\n"
-            "\n"
-            "Verify an Intel TDX quote (v4/v5) offline: QE report, PCK chain\n"
-            "to the pinned Intel SGX Root CA, quote signature; with\n"
-            "collateral also the CRLs, TCB Info, QE Identity and the TCB "
-            "status.\n"
-            "\n"
-            "  --collateral DIR        tcb_info.json, tcb_info.sig.hex,\n"
-            "                          tcb_info_issuer_chain.pem, "
-            "qe_identity.json,\n"
-            "                          qe_identity.sig.hex, "
-            "qe_identity_issuer_chain.pem,\n"
-            "                          pck_crl.der, pck_crl_issuer_chain.pem,\n"
-            "                          root_ca_crl.der (signatures may be "
-            "embedded)\n"
-            "  --tcb-info F, --tcb-info-sig F, --tcb-issuer-chain F,\n"
-            "  --qe-identity F, --qe-identity-sig F, --qe-issuer-chain F,\n"
-            "  --pck-crl F, --pck-crl-chain F, --root-crl F\n"
-            "                          one collateral file each (override "
-            "DIR)\n"
-            "  --pck-cert F --pck-issuer-chain F\n"
-            "                          PCK chain to use instead of the "
-            "quote's\n"
-            "  --deny-debug            reject debuggable TDs\n"
-            "  --accept-tcb LIST       accept only these TCB statuses, e.g.\n"
-            "                          UpToDate,SWHardeningNeeded "
-            "(needs collateral)\n"
-            "  --at TIME               verification time, RFC 3339 "
-            "(default: now)\n"
-            "  --roots DIR             replace the pinned roots "
-            "(DIR/intel-sgx.pem)\n"
-            "  --json                  print the claims as JSON\n"
-            "\n"
-            "Exit status: 0 verified, 1 rejected, 2 usage, 3 error.\n");
+    fprintf(
+        out,
+        "usage: attls " CMD " QUOTE [--collateral DIR] [OPTIONS]\n"
+        "\n"
+        "Verify an Intel TDX quote (v4/v5) offline: QE report, PCK chain\n"
+        "to the pinned Intel SGX Root CA, quote signature; with\n"
+        "collateral also the CRLs, TCB Info, QE Identity and the TCB "
+        "status.\n"
+        "\n"
+        "  --collateral DIR        tcb_info.json, tcb_info.sig.hex,\n"
+        "                          tcb_info_issuer_chain.pem, "
+        "qe_identity.json,\n"
+        "                          qe_identity.sig.hex, "
+        "qe_identity_issuer_chain.pem,\n"
+        "                          pck_crl.der, pck_crl_issuer_chain.pem,\n"
+        "                          root_ca_crl.der (signatures may be "
+        "embedded)\n"
+        "  --tcb-info F, --tcb-info-sig F, --tcb-issuer-chain F,\n"
+        "  --qe-identity F, --qe-identity-sig F, --qe-issuer-chain F,\n"
+        "  --pck-crl F, --pck-crl-chain F, --root-crl F\n"
+        "                          one collateral file each (override "
+        "DIR)\n"
+        "  --pck-cert F --pck-issuer-chain F\n"
+        "                          PCK chain to use instead of the "
+        "quote's\n"
+        "  --no-debug            reject debuggable TDs\n"
+        "  --accept-tcb LIST       accept only these TCB statuses, e.g.\n"
+        "                          UpToDate,SWHardeningNeeded "
+        "(needs collateral)\n"
+        "  --at TIME               verification time, RFC 3339 "
+        "(default: now)\n"
+        "  --roots DIR             replace the pinned roots "
+        "(DIR/intel-sgx.pem)\n"
+        "  --json                  print the claims and the result as JSON\n"
+        "\n"
+        "Exit status: 0 verified, 1 rejected, 2 usage, 3 error.\n");
 }
 
 static int parse_options(int argc, char **argv, options *o)
@@ -96,7 +98,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"root-crl", required_argument, NULL, OPT_ROOT_CRL},
         {"pck-cert", required_argument, NULL, OPT_PCK_CERT},
         {"pck-issuer-chain", required_argument, NULL, OPT_PCK_ISSUER_CHAIN},
-        {"deny-debug", no_argument, NULL, OPT_DENY_DEBUG},
+        {"no-debug", no_argument, NULL, OPT_NO_DEBUG},
         {"accept-tcb", required_argument, NULL, OPT_ACCEPT_TCB},
         ATTLS_CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -120,7 +122,7 @@ static int parse_options(int argc, char **argv, options *o)
             o->collateral_dir = optarg;
         } else if (opt >= OPT_TCB_INFO && opt <= OPT_PCK_ISSUER_CHAIN) {
             o->files[opt - OPT_TCB_INFO] = optarg;
-        } else if (opt == OPT_DENY_DEBUG) {
+        } else if (opt == OPT_NO_DEBUG) {
             o->policy.allow_debug = 0;
             o->apply_policy = 1;
         } else if (opt == OPT_ACCEPT_TCB) {
@@ -242,8 +244,8 @@ static void print_tcb(const attls_tdx_claims *c)
            t->module_id[0] ? t->module_id : "-",
            attls_tdx_tcb_status_name(t->module_status),
            attls_tdx_tcb_status_name(t->qe_status));
-    if (t->platform_status != ATTLS_TDX_TCB_NO_MATCH &&
-        t->status != ATTLS_TDX_TCB_NO_MATCH)
+    if (t->platform_status != ATTLS_TDX_TCB_NOT_EVALUATED &&
+        t->platform_status != ATTLS_TDX_TCB_NO_MATCH)
         printf("%-15s %s, TCB evaluation data number %u\n", "TCB date", date,
                t->tcb_eval_number);
     printf("%-15s", "advisories");
@@ -280,17 +282,6 @@ static void print_claims(const attls_tdx_claims *c)
     print_hex_line("FMSPC", c->pck.fmspc, 6);
     printf("%-15s %u, QE ISVSVN %u\n", "PCESVN", c->pck.pcesvn, c->qe.isvsvn);
     print_tcb(c);
-}
-
-static int print_json(const attls_tdx_claims *c)
-{
-    json_t *j = attls_tdx_claims_to_json(c);
-    int rc = j != NULL && json_dumpf(j, stdout, JSON_INDENT(2)) == 0;
-
-    if (rc)
-        putchar('\n');
-    json_decref(j);
-    return rc;
 }
 
 static attls_code run(const options *o, attls_tdx_claims *claims,
@@ -343,6 +334,7 @@ int attls_cmd_verify_tdx(int argc, char **argv)
     options o;
     attls_tdx_claims claims;
     attls_status st;
+    json_t *doc = NULL;
     int exit_code = parse_options(argc, argv, &o), have_claims = 0;
 
     if (exit_code >= 0)
@@ -350,15 +342,14 @@ int attls_cmd_verify_tdx(int argc, char **argv)
     memset(&claims, 0, sizeof(claims));
     attls_status_clear(&st);
     run(&o, &claims, &have_claims, &st);
-    if (have_claims) {
-        if (o.common.json) {
-            if (!print_json(&claims) && st.code == ATTLS_OK)
-                attls_fail(&st, ATTLS_E_INTERNAL, "cli",
-                           "cannot print the claims as JSON");
-        } else {
-            print_claims(&claims);
-        }
-    }
+    /* Claims are shown once the quote verified, also when the TCB did not. */
+    if (have_claims && !o.common.json)
+        print_claims(&claims);
+    if (have_claims && o.common.json &&
+        (doc = attls_tdx_claims_to_json(&claims)) == NULL)
+        attls_fail(&st, ATTLS_E_INTERNAL, "cli", "out of memory");
     attls_tdx_claims_free(&claims);
+    if (o.common.json && attls_cli_print_json(doc, &st) != 0)
+        return ATTLS_EXIT_ERROR;
     return attls_cli_report(CMD, &st);
 }

@@ -278,6 +278,16 @@ static void test_verify_with_collateral(void **state)
         ATTLS_E_TDX_TCB_NO_MATCH);
     assert_int_equal(cl.version, 5);
     assert_int_equal(cl.tcb.status, ATTLS_TDX_TCB_NO_MATCH);
+    {
+        json_t *j = attls_tdx_claims_to_json(&cl);
+
+        assert_string_equal(json_string_value(td_at(j, "tcb.status")),
+                            "NoMatchingTcbLevel");
+        assert_string_equal(json_string_value(td_at(j, "tcb.qe_status")),
+                            "UpToDate");
+        assert_null(json_object_get(td_at(j, "tcb"), "tcb_date"));
+        json_decref(j);
+    }
     attls_tdx_claims_free(&cl);
     /* Incomplete collateral is an error, not "TCB not evaluated". */
     attls_buf_free(&c.qe_identity_chain);
