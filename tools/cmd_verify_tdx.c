@@ -70,7 +70,7 @@ static void usage(FILE *out)
         "  --pck-cert F --pck-issuer-chain F\n"
         "                          PCK chain to use instead of the "
         "quote's\n"
-        "  --no-debug            reject debuggable TDs\n"
+        "  --no-debug              reject debuggable TDs (policy)\n"
         "  --accept-tcb LIST       accept only these TCB statuses, e.g.\n"
         "                          UpToDate,SWHardeningNeeded "
         "(needs collateral)\n"
