@@ -19,5 +19,7 @@ const attls_command attls_commands[] = {
      "verify an AMD SEV-SNP attestation report offline"},
     {"verify-hcl", attls_cmd_verify_hcl,
      "verify an Azure HCL report and its runtime claims offline"},
+    {"cert", attls_cmd_cert,
+     "create a TLS key and a certificate carrying attestation evidence"},
     {NULL, NULL, NULL},
 };

@@ -25,5 +25,6 @@ int attls_cmd_verify_akcert(int argc, char **argv);
 int attls_cmd_key(int argc, char **argv);
 int attls_cmd_verify_snp(int argc, char **argv);
 int attls_cmd_verify_hcl(int argc, char **argv);
+int attls_cmd_cert(int argc, char **argv);
 
 #endif
