@@ -152,6 +152,12 @@ static X509_NAME *subject_of(const attls_cert_params *p, attls_status *st)
         attls_parse_dn(p->subject, &name, st);
         return name;
     }
+    if (p->subject_name != NULL) {
+        name = X509_NAME_dup(p->subject_name);
+        if (name == NULL)
+            attls_fail(st, ATTLS_E_INTERNAL, "cert.alloc", "out of memory");
+        return name;
+    }
     /* Default: CN = the first DNS name, else "attls". */
     snprintf(cn, sizeof(cn), "attls");
     for (size_t i = 0; i < p->san_count; i++) {

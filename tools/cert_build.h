@@ -18,6 +18,7 @@
 
 typedef struct attls_cert_params {
     const char *subject;              /* "CN=a,O=b" or "/CN=a/O=b" */
+    const X509_NAME *subject_name;    /* used when subject is NULL */
     const char *sans[ATTLS_MAX_SANS]; /* "DNS:x", "IP:y", or a bare name */
     size_t san_count;
     int days; /* validity */

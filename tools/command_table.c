@@ -21,5 +21,9 @@ const attls_command attls_commands[] = {
      "verify an Azure HCL report and its runtime claims offline"},
     {"cert", attls_cmd_cert,
      "create a TLS key and a certificate carrying attestation evidence"},
+    {"renew", attls_cmd_renew,
+     "re-issue an attls certificate near expiry or after a PCR change"},
+    {"show", attls_cmd_show,
+     "print the attestation evidence of an attls certificate as JSON"},
     {NULL, NULL, NULL},
 };

@@ -26,5 +26,7 @@ int attls_cmd_key(int argc, char **argv);
 int attls_cmd_verify_snp(int argc, char **argv);
 int attls_cmd_verify_hcl(int argc, char **argv);
 int attls_cmd_cert(int argc, char **argv);
+int attls_cmd_show(int argc, char **argv);
+int attls_cmd_renew(int argc, char **argv);
 
 #endif

@@ -216,6 +216,11 @@ int attls_issue_cli_option(attls_issue_cli *c, const char *cmd, int opt,
 
 int attls_issue_cli_finish(attls_issue_cli *c, const char *cmd)
 {
+    /* The same TCTI for this process's own TPM use and for the provider. */
+    if (attls_tpm_configure(getenv("ATTLS_TCTI")) != 0) {
+        fprintf(stderr, "attls %s: out of memory\n", cmd);
+        return -1;
+    }
     if (c->o.key_path == NULL) {
         attls_cli_usage_error(cmd, "--key is required");
         return -1;
