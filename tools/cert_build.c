@@ -225,10 +225,11 @@ attls_code attls_cert_template(EVP_PKEY *key, const attls_cert_params *p,
                         "validity of %d days (1 to 3650)", p->days);
     if (rc == ATTLS_OK && x == NULL)
         rc = attls_fail(st, ATTLS_E_INTERNAL, "cert.alloc", "out of memory");
-    if (rc == ATTLS_OK && (name = subject_of(p, st)) == NULL)
-        rc = st != NULL ? st->code : ATTLS_E_ARGUMENT;
+    /* The names first: the default subject is made from them. */
     if (rc == ATTLS_OK)
         rc = san_extension(p, &san, st);
+    if (rc == ATTLS_OK && (name = subject_of(p, st)) == NULL)
+        rc = st != NULL ? st->code : ATTLS_E_ARGUMENT;
     if (rc == ATTLS_OK &&
         !(X509_set_version(x, X509_VERSION_3) && random_serial(x) &&
           X509_set_subject_name(x, name) && X509_set_issuer_name(x, name) &&

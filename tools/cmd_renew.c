@@ -225,7 +225,6 @@ static int run_exec(const char *cmd)
 static int decide_and_renew(renew *r)
 {
     attls_status st;
-    attls_tls_key key;
     int changed = 0, rc;
 
     attls_status_clear(&st);
@@ -249,13 +248,10 @@ static int decide_and_renew(renew *r)
     if (r->cert != NULL)
         inherit(r);
     /* Keep a vtpm key, unless its PCR policy no longer holds. */
-    attls_status_clear(&st);
-    if (attls_tls_key_read(r->cli.o.key_path, &key, &st) == ATTLS_OK) {
-        r->cli.o.reuse_key = key.residency == ATTLS_RESIDENCY_VTPM &&
-                             key.residency == r->cli.o.collect.residency &&
-                             !(changed && r->cli.o.collect.pcr_policy);
-        attls_tls_key_free(&key);
-    }
+    r->cli.o.reuse_key = attls_tls_key_file_residency(r->cli.o.key_path) ==
+                             ATTLS_RESIDENCY_VTPM &&
+                         r->cli.o.collect.residency == ATTLS_RESIDENCY_VTPM &&
+                         !(changed && r->cli.o.collect.pcr_policy);
     fprintf(stderr, "attls renew: renewing %s: %s\n", r->cli.o.cert_path,
             r->reason);
     rc = attls_issue_cli_run(&r->cli, "renew");

@@ -197,10 +197,26 @@ attls_code attls_tls_key_generate(attls_residency r,
     return rc;
 }
 
+static const char tss2_begin[] = "-----BEGIN " ATTLS_TSS2_PEM_LABEL "-----";
+
+attls_residency attls_tls_key_file_residency(const char *path)
+{
+    attls_buf pem;
+    attls_residency r;
+
+    if (attls_read_file(path, KEYFILE_MAX, &pem) != 0)
+        return ATTLS_RESIDENCY_UNKNOWN;
+    r = strstr((char *)pem.data, tss2_begin) != NULL ? ATTLS_RESIDENCY_VTPM
+        : strstr((char *)pem.data, "PRIVATE KEY-----") != NULL
+            ? ATTLS_RESIDENCY_MEMORY
+            : ATTLS_RESIDENCY_UNKNOWN;
+    attls_buf_free(&pem);
+    return r;
+}
+
 attls_code attls_tls_key_read(const char *path, attls_tls_key *out,
                               attls_status *st)
 {
-    static const char tss2[] = "-----BEGIN " ATTLS_TSS2_PEM_LABEL "-----";
     char *name = NULL, *header = NULL;
     unsigned char *der = NULL;
     long len = 0;
@@ -218,7 +234,7 @@ attls_code attls_tls_key_read(const char *path, attls_tls_key *out,
         return attls_fail(st, ATTLS_E_IO, "key.read", "cannot read %s: %s",
                           path, strerror(errno));
     }
-    if (strstr((char *)out->pem.data, tss2) == NULL) {
+    if (strstr((char *)out->pem.data, tss2_begin) == NULL) {
         out->residency = ATTLS_RESIDENCY_MEMORY;
         rc = decode_pem(&out->pem, "provider=default", &out->pkey, st);
     } else {

@@ -50,6 +50,12 @@ attls_code attls_tls_key_generate(attls_residency r,
 attls_code attls_tls_key_read(const char *path, attls_tls_key *out,
                               attls_status *st);
 
+/**
+ * The residency of the key file at @p path from its PEM label alone (no
+ * provider needed): ATTLS_RESIDENCY_UNKNOWN when it cannot be read.
+ */
+attls_residency attls_tls_key_file_residency(const char *path);
+
 /** Load a vtpm key into the held connection (flush with attls_tpm_flush). */
 attls_code attls_tls_key_tpm_load(ESYS_CONTEXT *esys, const attls_tls_key *k,
                                   ESYS_TR *out, attls_status *st);
