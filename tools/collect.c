@@ -15,6 +15,7 @@
 #include "evidence/hcl.h"
 #include "evidence/snp.h"
 #include "evidence/tdx_quote.h"
+#include "evidence/tpm_attest.h"
 #include "evidence/tpm_records.h"
 #include "tpm/ak.h"
 #include "tpm/attest.h"
@@ -25,6 +26,8 @@
 /* The paravisor regenerates the HCL report at most every 2 s. */
 #define AZURE_REFRESH_MS 2100
 #define AZURE_WAIT_MS 10000
+/* Quote attempts when PCRs change between reading and quoting. */
+#define QUOTE_TRIES 5
 
 void attls_collect_opts_init(attls_collect_opts *o)
 {
@@ -434,6 +437,33 @@ static attls_code ak_chain_record(collector *c, attls_status *st)
     return rc;
 }
 
+/* 1 when the quote's pcrDigest is the digest of @p values, 0 if not. */
+static int pcr_digest_holds(const TPM2B_ATTEST *quoted,
+                            const TPMT_SIGNATURE *sig,
+                            const TPML_PCR_SELECTION *sel,
+                            const TPM2B_DIGEST *values, size_t count,
+                            attls_status *st)
+{
+    uint8_t digest[ATTLS_TPM_MAX_DIGEST];
+    size_t dlen = 0;
+    attls_tpm_pcrs pcrs;
+    TPMS_ATTEST a;
+
+    attls_tpm_pcrs_init(&pcrs);
+    if (attls_attest_unmarshal(quoted, TPM2_ST_ATTEST_QUOTE, &a,
+                               "collect.quote", st) != ATTLS_OK ||
+        attls_tpm_pcrs_set_list(&pcrs, sel, values, count, st) != ATTLS_OK ||
+        attls_tpm_pcr_digest(sel, &pcrs, sig->signature.any.hashAlg, digest,
+                             &dlen, st) != ATTLS_OK)
+        return -1;
+    return a.attested.quote.pcrDigest.size == dlen &&
+           memcmp(a.attested.quote.pcrDigest.buffer, digest, dlen) == 0;
+}
+
+/*
+ * Read the PCRs, quote them, and check that the quote covers the values
+ * read; a PCR extended in between (IMA, a login) means another round.
+ */
 static attls_code quote_record(collector *c, attls_status *st)
 {
     TPM2B_DIGEST values[ATTLS_QUOTE_MAX_PCRS];
@@ -441,11 +471,28 @@ static attls_code quote_record(collector *c, attls_status *st)
     TPMT_SIGNATURE sig;
     attls_buf rec = {NULL, 0};
     size_t count = 0;
-    attls_code rc;
+    int holds = 0;
+    attls_code rc = ATTLS_OK;
 
-    rc = attls_tpm_quote(c->esys, &c->ak, c->binder, sizeof(c->binder),
-                         &c->o->pcrs, &quoted, &sig, values,
-                         ATTLS_QUOTE_MAX_PCRS, &count, st);
+    for (int attempt = 0; rc == ATTLS_OK && !holds && attempt < QUOTE_TRIES;
+         attempt++) {
+        rc = attls_pcr_read(c->esys, &c->o->pcrs, values, ATTLS_QUOTE_MAX_PCRS,
+                            &count, st);
+        if (rc == ATTLS_OK)
+            rc = attls_tpm_quote(c->esys, &c->ak, c->binder, sizeof(c->binder),
+                                 &c->o->pcrs, &quoted, &sig, st);
+        if (rc == ATTLS_OK) {
+            holds =
+                pcr_digest_holds(&quoted, &sig, &c->o->pcrs, values, count, st);
+            if (holds < 0)
+                rc = st != NULL ? st->code : ATTLS_E_TPM_RECORD;
+        }
+    }
+    if (rc == ATTLS_OK && !holds)
+        rc = attls_fail(st, ATTLS_E_PCR_UNSTABLE, "collect.pcrs",
+                        "the PCR values changed between reading and quoting "
+                        "in %d attempts",
+                        QUOTE_TRIES);
     if (rc == ATTLS_OK)
         rc = attls_quote_record_encode(&quoted, &sig, values, count, &rec, st);
     if (rc == ATTLS_OK)

@@ -110,8 +110,7 @@ static json_t *pcrs_json(const attls_quote_record *q)
 
 static json_t *public_json(const TPMT_PUBLIC *p)
 {
-    uint8_t name[ATTLS_TPM_MAX_NAME];
-    size_t name_len = 0;
+    TPM2B_NAME name;
     attls_status st;
     json_t *o = json_pack("{s:s, s:s, s:o}", "type", alg(p->type), "name-alg",
                           alg(p->nameAlg), "attributes",
@@ -122,8 +121,8 @@ static json_t *public_json(const TPMT_PUBLIC *p)
         attls_json_set(
             o, "auth-policy",
             attls_json_hex(p->authPolicy.buffer, p->authPolicy.size));
-    if (o != NULL && attls_tpm_public_name(p, name, &name_len, &st) == ATTLS_OK)
-        attls_json_set(o, "name", attls_json_hex(name, name_len));
+    if (o != NULL && attls_public_name(p, &name, &st) == ATTLS_OK)
+        attls_json_set(o, "name", attls_json_hex(name.name, name.size));
     return o;
 }
 
@@ -176,8 +175,7 @@ static attls_code show_certify(attls_show *s, json_t *rec, attls_status *st)
 {
     const attls_buf *b = s->ev->rec[ATTLS_REC_TPM_CERTIFY];
     attls_certify_record c;
-    uint8_t name[ATTLS_TPM_MAX_NAME];
-    size_t name_len = 0;
+    TPM2B_NAME name;
     attls_code rc = attls_certify_record_decode(b->data, b->len, &c, st);
     json_t *a;
 
@@ -193,10 +191,10 @@ static attls_code show_certify(attls_show *s, json_t *rec, attls_status *st)
     bind(
         s, "tpm-certify",
         cmp(c.attest.extraData.buffer, c.attest.extraData.size, s->binder, 32));
-    rc = attls_tpm_public_name(&c.object.publicArea, name, &name_len, st);
+    rc = attls_public_name(&c.object.publicArea, &name, st);
     if (rc == ATTLS_OK)
         bind(s, "certified-name",
-             cmp(name, name_len, c.attest.attested.certify.name.name,
+             cmp(name.name, name.size, c.attest.attested.certify.name.name,
                  c.attest.attested.certify.name.size));
     bind(s, "certified-key", same_key(s->cert, &c.object.publicArea));
     return rc;
