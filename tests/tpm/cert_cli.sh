@@ -64,9 +64,10 @@ expect_exit 0 "expires in" "$attls" renew --key k.pem --cert c.pem --threshold 3
 openssl x509 -in c.pem -noout -ext subjectAltName | grep -q "DNS:web.test" ||
     fail "renew lost the subjectAltName"
 # The 9-day lifetime is kept (not the 30-day default).
-openssl x509 -in c.pem -noout -checkend $((8 * 86400)) >/dev/null &&
-    ! openssl x509 -in c.pem -noout -checkend $((10 * 86400)) >/dev/null ||
+if ! openssl x509 -in c.pem -noout -checkend $((8 * 86400)) >/dev/null ||
+    openssl x509 -in c.pem -noout -checkend $((10 * 86400)) >/dev/null; then
     fail "renew did not keep the 9-day lifetime"
+fi
 cert_before=$(sha c.pem)
 tpm2_pcrextend -T "$ATTLS_TCTI" \
     7:sha256=00000000000000000000000000000000000000000000000000000000000000aa
@@ -91,7 +92,9 @@ expect_exit 3 "ATTLS_E_TEE_ABSENT" "$attls" cert --key x.pem --cert x.crt \
     --platform gcp-snp --tsm-dir /nonexistent/tsm
 expect_exit 3 "/nonexistent/tsm" "$attls" cert --key x.pem --cert x.crt \
     --platform gcp-tdx --tsm-dir /nonexistent/tsm --residency memory
-[ ! -e x.pem ] && [ ! -e x.crt ] || fail "a failed cert left output files"
+if [ -e x.pem ] || [ -e x.crt ]; then
+    fail "a failed cert left output files"
+fi
 expect_exit 2 "needs --residency vtpm" "$attls" cert --key x.pem --cert x.crt \
     --residency memory --pcr-policy
 expect_exit 2 "exactly one of --cert and --csr" "$attls" cert --key x.pem
