@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "emu_ctx.h"
@@ -239,14 +240,21 @@ static int render(entry *e, int which, uint8_t **out, size_t *len)
     }
 }
 
+/*
+ * Serve one FIFO forever. Each reader gets a FIFO of its own: as soon as a
+ * reader has opened it, a fresh FIFO replaces it under the same name, so
+ * that this reader sees end-of-file after its data even if it keeps the
+ * file open while the next reader arrives.
+ */
 static void *serve_fifo(void *arg)
 {
     server *s = arg;
     entry *e = s->e;
-    char path[4096];
+    char path[4096], next[4200];
 
     if (join(path, e->path, served[s->which]) != 0)
         return NULL;
+    snprintf(next, sizeof(next), "%s/.%s.next", e->path, served[s->which]);
     for (;;) {
         uint8_t *data = NULL;
         size_t len = 0;
@@ -267,6 +275,13 @@ static void *serve_fifo(void *arg)
         if (render(e, s->which, &data, &len) != 0)
             len = 0;
         pthread_mutex_unlock(&g.lock);
+        unlink(next);
+        if (mkfifo(next, 0644) != 0 || rename(next, path) != 0) {
+            emu_err("cannot renew %s: %s", path, strerror(errno));
+            free(data);
+            close(fd);
+            return NULL;
+        }
         if (len > 0 && emu_write_all(fd, data, len) != 0)
             emu_info("%s: reader went away", path);
         free(data);
@@ -296,24 +311,39 @@ static int write_attr(const char *dir, const char *name, const char *text,
 
 static void stop_entry(entry *e)
 {
-    int readers[SRV_COUNT];
+    int readers[64], n = 0;
     char path[4096];
 
     pthread_mutex_lock(&g.lock);
     e->stopping = 1;
     pthread_mutex_unlock(&g.lock);
-    /* Keep a reader open until each server has seen `stopping`. */
+    /*
+     * A server blocked in open() wakes up when a reader appears; open one
+     * (kept open until the server has gone: it may be between FIFOs).
+     */
     for (int i = 0; i < SRV_COUNT; i++) {
-        readers[i] = -1;
-        if (e->srv[i].started && join(path, e->path, served[i]) == 0)
-            readers[i] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        struct timespec ts;
+
+        if (!e->srv[i].started || join(path, e->path, served[i]) != 0)
+            continue;
+        for (;;) {
+            if (n < (int)(sizeof(readers) / sizeof(*readers)))
+                readers[n] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+            if (n < (int)(sizeof(readers) / sizeof(*readers)) &&
+                readers[n] >= 0)
+                n++;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 20000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            if (pthread_timedjoin_np(e->srv[i].thread, NULL, &ts) == 0)
+                break;
+        }
     }
-    for (int i = 0; i < SRV_COUNT; i++) {
-        if (e->srv[i].started)
-            pthread_join(e->srv[i].thread, NULL);
-        if (readers[i] >= 0)
-            close(readers[i]);
-    }
+    for (int i = 0; i < n; i++)
+        close(readers[i]);
     if (e->wd >= 0)
         inotify_rm_watch(g.inotify_fd, e->wd);
 }
