@@ -146,6 +146,7 @@ import json
 d = json.load(open("thim.json"))
 open("vcek.pem", "w").write(d["vcekCert"])
 open("chain.pem", "w").write(d["certificateChain"])
+open("vcek-chain.pem", "w").write(d["vcekCert"] + d["certificateChain"])
 assert len(d["tcbm"]) == 16
 PY
 }
@@ -155,11 +156,27 @@ hcl_read() { # OUT: the whole index, as the guest reads it
     [ "$(stat -c %s "$1")" = 2600 ] || fail "HCL report read short"
 }
 
-hcl_check() { # FILE USER_DATA_FILE
-    local snp=()
-    [ "$platform" = azure-snp ] &&
+# hcl_check FILE USER_DATA_FILE: emu-check, then attls verify-hcl (which
+# authenticates the SNP report with the VCEK from IMDS and the test roots).
+hcl_check() {
+    local snp=() chain=() ud
+    if [ "$platform" = azure-snp ]; then
         snp=(--vcek vcek.pem --roots "$ATTLS_EMU_ROOTS/amd-milan.pem")
-    "$EMU_CHECK" hcl "$1" "${snp[@]}" --user-data "$2" --ak-pub ak.pub
+        chain=(--chain vcek-chain.pem)
+    fi
+    "$EMU_CHECK" hcl "$1" "${snp[@]}" --user-data "$2" --ak-pub ak.pub || return 1
+    ud=$(od -An -tx1 -v "$2" | tr -d ' \n')
+    "$ATTLS" verify-hcl "$1" "${chain[@]}" --roots "$ATTLS_EMU_ROOTS" \
+        --user-data "$ud" --json >hcl.json 2>hcl.err || {
+        cat hcl.err
+        return 1
+    }
+    python3 - "$platform" <<'PY' || return 1
+import json, sys
+d = json.load(open("hcl.json"))["report"]
+assert d["hw_verified"] == (sys.argv[1] == "azure-snp"), d["hw_verified"]
+assert open("ak.pem").read() == d["ak_pub"], "HCLAkPub is not the AK"
+PY
 }
 
 check_azure_hcl() {
@@ -167,6 +184,10 @@ check_azure_hcl() {
     head -c 64 /dev/zero >ud0
     hcl_read hcl0.bin
     hcl_check hcl0.bin ud0 >/dev/null || fail "first report: $(hcl_check hcl0.bin ud0)"
+    if [ "$platform" = azure-snp ] &&
+        "$ATTLS" verify-hcl hcl0.bin --chain vcek-chain.pem >/dev/null 2>&1; then
+        fail "the emulated SNP report verified against AMD's real ARK"
+    fi
 
     # The guest defines the user-data index, writes 64 bytes, waits > 2 s.
     tpm2_nvdefine -C o 0x01400002 -s 64 -a 'ownerread|ownerwrite' >/dev/null
@@ -306,6 +327,20 @@ check_gcp_tpm() {
     say "vTPM: GCE AK templates, AK certificates, CreatePrimary OK"
 }
 
+# snp_check REPORT REPORT_DATA_HEX VMPL: emu-check and attls verify-snp with
+# the certificates of the auxblob and the test roots; not AMD's real ARK.
+snp_check() {
+    "$EMU_CHECK" snp "$1" vcek.pem "$ATTLS_EMU_ROOTS/amd-milan.pem" "$2" "$3" >check.out ||
+        fail "$1: $(cat check.out)"
+    cat vcek.pem ask.pem ark.pem >vek-chain.pem
+    "$ATTLS" verify-snp "$1" --chain vek-chain.pem --roots "$ATTLS_EMU_ROOTS" \
+        --report-data "$2" --vmpl "$3" --no-debug >/dev/null 2>check.err ||
+        fail "verify-snp $1: $(cat check.err)"
+    if "$ATTLS" verify-snp "$1" --chain vek-chain.pem >/dev/null 2>&1; then
+        fail "the emulated SNP report verified against AMD's real ARK"
+    fi
+}
+
 tsm_new() { # NAME: the entry directory, made as the guest makes it
     local d=$ATTLS_TSM_REPORT_DIR/$1
     mkdir "$d"
@@ -338,13 +373,11 @@ while t[i:i + 24] != bytes(24):
     i += 24
 PY
     rd=$(od -An -tx1 -v rd.bin | tr -d ' \n')
-    "$EMU_CHECK" snp report.bin vcek.pem "$ATTLS_EMU_ROOTS/amd-milan.pem" "$rd" 0 >/dev/null ||
-        fail "outblob: $("$EMU_CHECK" snp report.bin vcek.pem "$ATTLS_EMU_ROOTS/amd-milan.pem" "$rd" 0)"
+    snp_check report.bin "$rd" 0
     # privlevel selects the VMPL; an inblob over 64 bytes is refused.
     echo 1 >"$d/privlevel"
     cat "$d/outblob" >report1.bin
-    "$EMU_CHECK" snp report1.bin vcek.pem "$ATTLS_EMU_ROOTS/amd-milan.pem" "$rd" 1 >/dev/null ||
-        fail "privlevel 1 did not give a VMPL 1 report"
+    snp_check report1.bin "$rd" 1
     g0=$(cat "$d/generation")
     head -c 65 /dev/urandom >"$d/inblob"
     [ "$(cat "$d/generation")" = "$g0" ] || fail "a 65-byte inblob was accepted"
