@@ -31,6 +31,7 @@
 #include "emu_tdx.h"
 #include "emu_tpm.h"
 #include "emu_util.h"
+#include "evidence/tpm_attest.h"
 
 static int cmd_pki(int argc, char **argv)
 {
@@ -49,6 +50,7 @@ static int cmd_ak_cert(int argc, char **argv)
 {
     emu_ctx ctx;
     TPMT_PUBLIC pub;
+    attls_status st;
     EVP_PKEY *key = NULL;
     uint8_t *der = NULL;
     size_t len = 0;
@@ -60,11 +62,14 @@ static int cmd_ak_cert(int argc, char **argv)
     }
     if (emu_ctx_load(argv[0], &ctx) != 0)
         return 1;
+    attls_status_clear(&st);
     if (emu_tpm_pub_load(argv[1], &pub) == 0 &&
-        (key = emu_tpm_pub_to_evp(&pub)) != NULL &&
+        attls_tpm_public_to_pkey(&pub, &key, &st) == ATTLS_OK &&
         emu_issue_ak_cert(&ctx, key, &der, &len) == 0 &&
         emu_write_file(argv[2], der, len, 0644) == 0)
         rc = 0;
+    if (st.code != ATTLS_OK)
+        emu_err("%s: %s", argv[1], st.message);
     OPENSSL_free(der);
     EVP_PKEY_free(key);
     emu_ctx_free(&ctx);

@@ -11,7 +11,8 @@
  *        (Azure TDX; unknown TDREPORTs are refused as the QE refuses them)
  *
  * One request per connection, answered in order; plain HTTP/1.1 as the real
- * IMDS at 169.254.169.254 serves it.
+ * IMDS at 169.254.169.254 serves it. The port is written to
+ * STATE_DIR/imds.port once the socket listens.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -257,10 +258,10 @@ int emu_cmd_imds(int argc, char **argv)
     int ld;
 
     if (argc != 2) {
-        emu_err("usage: attls-emu imds STATE_DIR PORT");
+        emu_err("usage: attls-emu imds STATE_DIR PORT|auto");
         return 2;
     }
-    if (emu_parse_port(argv[1], &port) != 0)
+    if (emu_parse_listen_port(argv[1], &port) != 0)
         return 2;
     signal(SIGPIPE, SIG_IGN);
     if (emu_ctx_load(argv[0], &ctx) != 0)
@@ -271,8 +272,8 @@ int emu_cmd_imds(int argc, char **argv)
         emu_ctx_free(&ctx);
         return 1;
     }
-    ld = emu_tcp_listen(port);
-    if (ld < 0) {
+    ld = emu_tcp_listen(&port);
+    if (ld < 0 || emu_write_port_file(argv[0], "imds.port", port) != 0) {
         emu_ctx_free(&ctx);
         return 1;
     }

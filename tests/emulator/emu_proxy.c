@@ -18,6 +18,9 @@
  * (with the matching Name) and serves TPM2_NV_Read from its own copy after
  * swtpm has authorized the same read on the backing index.
  *
+ * The data port (the control port is the next one) is written to
+ * STATE_DIR/paravisor.port once both listen.
+ *
  * Like OpenHCL (openvmm tpm_device refresh_device_attestation_data_on_nv_read)
  * it regenerates the report when a read of 0x01400001 starts (offset 0),
  * at most once per 2 s, from the 64 bytes of NV 0x01400002 (zeros when that
@@ -495,22 +498,33 @@ int emu_cmd_proxy(int argc, char **argv)
 {
     static proxy px;
     uint16_t listen_port;
-    int ld, lc;
+    int fds[2], ld, lc;
 
     if (argc != 3) {
-        emu_err("usage: attls-emu proxy STATE_DIR LISTEN_PORT SWTPM_PORT");
+        emu_err("usage: attls-emu proxy STATE_DIR LISTEN_PORT|auto "
+                "SWTPM_PORT");
         return 2;
     }
-    if (emu_parse_port(argv[1], &listen_port) != 0 ||
+    if (emu_parse_listen_port(argv[1], &listen_port) != 0 ||
         emu_parse_port(argv[2], &px.swtpm_port) != 0 || listen_port == 65535 ||
         px.swtpm_port == 65535)
         return 2;
     signal(SIGPIPE, SIG_IGN);
     if (load_state(&px, argv[0]) != 0)
         return 1;
-    ld = emu_tcp_listen(listen_port);
-    lc = emu_tcp_listen((uint16_t)(listen_port + 1));
-    if (ld < 0 || lc < 0)
+    if (listen_port == 0) {
+        if (emu_tcp_listen_pair(&listen_port, fds) != 0)
+            return 1;
+    } else {
+        uint16_t ctrl = (uint16_t)(listen_port + 1);
+
+        fds[0] = emu_tcp_listen(&listen_port);
+        fds[1] = emu_tcp_listen(&ctrl);
+    }
+    ld = fds[0];
+    lc = fds[1];
+    if (ld < 0 || lc < 0 ||
+        emu_write_port_file(argv[0], "paravisor.port", listen_port) != 0)
         return 1;
     fprintf(stderr, "%s: serving 127.0.0.1:%u (control %u) for swtpm %u\n",
             emu_progname, listen_port, listen_port + 1, px.swtpm_port);

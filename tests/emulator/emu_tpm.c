@@ -3,92 +3,30 @@
 
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/param_build.h>
 #include <tss2/tss2_mu.h>
 
 #include "common/bytes.h"
 #include "emu_util.h"
+#include "evidence/tpm_attest.h"
 
 int emu_tpm_pub_load(const char *path, TPMT_PUBLIC *pub)
 {
-    TPM2B_PUBLIC p2b;
+    attls_status st;
     attls_buf buf;
-    size_t off = 0;
-    TSS2_RC rc;
+    attls_code rc;
 
     if (attls_read_file(path, 4096, &buf) != 0) {
         emu_err("cannot read the public area %s", path);
         return -1;
     }
-    memset(&p2b, 0, sizeof(p2b));
-    rc = Tss2_MU_TPM2B_PUBLIC_Unmarshal(buf.data, buf.len, &off, &p2b);
-    if (rc != TSS2_RC_SUCCESS || off != buf.len) {
-        emu_err("%s is not a marshalled TPM2B_PUBLIC", path);
-        attls_buf_free(&buf);
+    attls_status_clear(&st);
+    rc = attls_tpm_public_parse(buf.data, buf.len, pub, &st);
+    attls_buf_free(&buf);
+    if (rc != ATTLS_OK) {
+        emu_err("%s: %s", path, st.message);
         return -1;
     }
-    attls_buf_free(&buf);
-    *pub = p2b.publicArea;
     return 0;
-}
-
-static EVP_PKEY *from_params(const char *type, OSSL_PARAM_BLD *bld)
-{
-    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
-    EVP_PKEY *key = NULL;
-
-    if (params == NULL || pctx == NULL || EVP_PKEY_fromdata_init(pctx) != 1 ||
-        EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
-        key = NULL;
-    EVP_PKEY_CTX_free(pctx);
-    OSSL_PARAM_free(params);
-    return key;
-}
-
-EVP_PKEY *emu_tpm_pub_to_evp(const TPMT_PUBLIC *pub)
-{
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    EVP_PKEY *key = NULL;
-    BIGNUM *n = NULL, *e = NULL;
-
-    if (bld == NULL)
-        goto end;
-    if (pub->type == TPM2_ALG_RSA) {
-        uint32_t exp = pub->parameters.rsaDetail.exponent;
-
-        n = BN_bin2bn(pub->unique.rsa.buffer, pub->unique.rsa.size, NULL);
-        e = BN_new();
-        if (n == NULL || e == NULL || !BN_set_word(e, exp ? exp : 65537) ||
-            !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
-            !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
-            goto end;
-        key = from_params("RSA", bld);
-    } else if (pub->type == TPM2_ALG_ECC &&
-               pub->parameters.eccDetail.curveID == TPM2_ECC_NIST_P256 &&
-               pub->unique.ecc.x.size == 32 && pub->unique.ecc.y.size == 32) {
-        uint8_t pt[65];
-
-        pt[0] = 0x04;
-        memcpy(pt + 1, pub->unique.ecc.x.buffer, 32);
-        memcpy(pt + 33, pub->unique.ecc.y.buffer, 32);
-        if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-                                             "P-256", 0) ||
-            !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt,
-                                              sizeof(pt)))
-            goto end;
-        key = from_params("EC", bld);
-    }
-end:
-    if (key == NULL)
-        emu_err("unsupported or malformed TPM public key (type 0x%04x)",
-                pub->type);
-    BN_free(n);
-    BN_free(e);
-    OSSL_PARAM_BLD_free(bld);
-    return key;
 }
 
 int emu_gce_ak_template(int ecc, uint8_t *buf, size_t cap, size_t *len)

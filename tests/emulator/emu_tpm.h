@@ -17,11 +17,11 @@
 #define EMU_TPM_MAX_FRAME 4096
 #define EMU_TPM_HEADER 10
 
-/** Load a marshalled TPM2B_PUBLIC (tpm2-tools "-u" output). */
+/**
+ * Load a marshalled TPM2B_PUBLIC or TPMT_PUBLIC (tpm2-tools "-u" output)
+ * with attls_tpm_public_parse(). @retval 0, -1 (reported)
+ */
 int emu_tpm_pub_load(const char *path, TPMT_PUBLIC *pub);
-
-/** The public key of an RSA or ECC P-256 public area. NULL (reported). */
-EVP_PKEY *emu_tpm_pub_to_evp(const TPMT_PUBLIC *pub);
 
 /**
  * The AK template GCE stores in NV 0x01c10001 (RSA) or 0x01c10003 (ECC):

@@ -9,6 +9,7 @@
 
 #include "emu_tpm.h"
 #include "emu_util.h"
+#include "evidence/tpm_internal.h"
 
 int emu_cc_table_load(int fd, emu_cc_table *t)
 {
@@ -213,27 +214,11 @@ void emu_sessions_observe(emu_sessions *ss, const emu_cmd *c, const emu_rsp *r)
     }
 }
 
-static const EVP_MD *md_of(TPMI_ALG_HASH alg)
-{
-    switch (alg) {
-    case TPM2_ALG_SHA1:
-        return EVP_sha1();
-    case TPM2_ALG_SHA256:
-        return EVP_sha256();
-    case TPM2_ALG_SHA384:
-        return EVP_sha384();
-    case TPM2_ALG_SHA512:
-        return EVP_sha512();
-    default:
-        return NULL;
-    }
-}
-
 size_t emu_param_hash(TPMI_ALG_HASH alg, int response, uint32_t code,
                       const TPM2B_NAME *names, int n_names,
                       const uint8_t *params, size_t len, uint8_t *out)
 {
-    const EVP_MD *md = md_of(alg);
+    const EVP_MD *md = attls_tpm_hash_md(alg);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     uint8_t be[8];
     size_t off = 0;
@@ -257,7 +242,7 @@ size_t emu_session_hmac(TPMI_ALG_HASH alg, const uint8_t *phash,
                         size_t phash_len, const TPM2B_NONCE *newer,
                         const TPM2B_NONCE *older, uint8_t attrs, uint8_t *out)
 {
-    const EVP_MD *md = md_of(alg);
+    const EVP_MD *md = attls_tpm_hash_md(alg);
     uint8_t msg[64 + 2 * sizeof(TPMU_HA) + 1];
     unsigned int n = 0;
     size_t m = 0;

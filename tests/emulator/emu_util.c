@@ -164,9 +164,10 @@ static void loopback(struct sockaddr_in *sa, uint16_t port)
     sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 }
 
-int emu_tcp_listen(uint16_t port)
+int emu_tcp_listen(uint16_t *port)
 {
     struct sockaddr_in sa;
+    socklen_t len = sizeof(sa);
     int fd, one = 1;
 
     fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -174,15 +175,68 @@ int emu_tcp_listen(uint16_t port)
         emu_err("socket: %s", strerror(errno));
         return -1;
     }
-    loopback(&sa, port);
+    loopback(&sa, *port);
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
         bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-        listen(fd, 16) != 0) {
-        emu_err("cannot listen on 127.0.0.1:%u: %s", port, strerror(errno));
+        listen(fd, 16) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
+        emu_err("cannot listen on 127.0.0.1:%u: %s", *port, strerror(errno));
         close(fd);
         return -1;
     }
+    *port = ntohs(sa.sin_port);
     return fd;
+}
+
+int emu_tcp_listen_pair(uint16_t *port, int fds[2])
+{
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint16_t p = 0, q;
+
+        fds[0] = emu_tcp_listen(&p);
+        if (fds[0] < 0)
+            return -1;
+        q = (uint16_t)(p + 1);
+        if (p != 65535) {
+            struct sockaddr_in sa;
+            int one = 1;
+
+            fds[1] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            loopback(&sa, q);
+            if (fds[1] >= 0 &&
+                setsockopt(fds[1], SOL_SOCKET, SO_REUSEADDR, &one,
+                           sizeof(one)) == 0 &&
+                bind(fds[1], (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+                listen(fds[1], 16) == 0) {
+                *port = p;
+                return 0;
+            }
+            if (fds[1] >= 0)
+                close(fds[1]);
+        }
+        close(fds[0]); /* P+1 is taken: try another pair */
+    }
+    emu_err("no free pair of consecutive ports on 127.0.0.1");
+    return -1;
+}
+
+int emu_parse_listen_port(const char *s, uint16_t *port)
+{
+    if (strcmp(s, "auto") == 0) {
+        *port = 0;
+        return 0;
+    }
+    return emu_parse_port(s, port);
+}
+
+int emu_write_port_file(const char *dir, const char *name, uint16_t port)
+{
+    char path[4096], text[16];
+    int n = snprintf(text, sizeof(text), "%u\n", port);
+
+    return emu_path(path, sizeof(path), dir, name) != 0
+               ? -1
+               : emu_write_file(path, text, (size_t)n, 0644);
 }
 
 int emu_tcp_connect(uint16_t port)

@@ -47,10 +47,26 @@ uint32_t emu_get_le32(const uint8_t *p);
 uint64_t emu_get_le64(const uint8_t *p);
 
 /**
- * Listen on 127.0.0.1:@p port (TCP, SO_REUSEADDR).
+ * Listen on 127.0.0.1:@p port (TCP, SO_REUSEADDR); port 0 lets the kernel
+ * choose a free one, stored back in @p port.
  * @return the socket, or -1 (reported)
  */
-int emu_tcp_listen(uint16_t port);
+int emu_tcp_listen(uint16_t *port);
+
+/**
+ * Listen on two consecutive ports P and P+1 (swtpm's data and control
+ * ports), P chosen by the kernel. @retval 0 and @p fds, @p port; -1
+ */
+int emu_tcp_listen_pair(uint16_t *port, int fds[2]);
+
+/**
+ * Parse a listening port argument: a number, or "auto" for one the kernel
+ * chooses (0). @retval 0, -1 (reported)
+ */
+int emu_parse_listen_port(const char *s, uint16_t *port);
+
+/** Write "PORT\n" to @p dir/@p name atomically. @retval 0, -1 */
+int emu_write_port_file(const char *dir, const char *name, uint16_t port);
 
 /** Connect to 127.0.0.1:@p port. @return the socket, or -1 (reported) */
 int emu_tcp_connect(uint16_t port);
