@@ -138,6 +138,15 @@ int attls_key_set_persistent(attls_key *key, uint32_t handle)
     return ok;
 }
 
+void attls_key_make_public(attls_key *key)
+{
+    release_resident(key);
+    key->has_private = 0;
+    key->persistent = 0;
+    OPENSSL_cleanse(&key->blob, sizeof(key->blob));
+    OPENSSL_cleanse(&key->auth, sizeof(key->auth));
+}
+
 int attls_key_set_auth(attls_key *key, const void *auth, size_t len)
 {
     if (len > sizeof(key->auth.buffer)) {

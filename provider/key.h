@@ -60,6 +60,8 @@ int attls_key_set_public(attls_key *key, const TPMT_PUBLIC *pub);
 int attls_key_set_blob(attls_key *key, const attls_tpm_keyfile *kf);
 /* Make @p key the persistent TPM key @p handle: reads its public area. */
 int attls_key_set_persistent(attls_key *key, uint32_t handle);
+/* Forget the TPM part: @p key becomes a public key (for PUBKEY loads). */
+void attls_key_make_public(attls_key *key);
 /* Set the key's auth value (at most sizeof(TPMU_HA) bytes). */
 int attls_key_set_auth(attls_key *key, const void *auth, size_t len);
 

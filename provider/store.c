@@ -78,12 +78,15 @@ static int store_load(void *vctx, OSSL_CALLBACK *object_cb, void *object_cbarg,
     int ok = 0;
 
     ctx->done = 1;
-    /* Only private keys live here: other expectations find nothing. */
-    if (ctx->expect != 0 && ctx->expect != OSSL_STORE_INFO_PKEY)
+    /* Keys live here, private or (when asked for) their public half. */
+    if (ctx->expect != 0 && ctx->expect != OSSL_STORE_INFO_PKEY &&
+        ctx->expect != OSSL_STORE_INFO_PUBKEY)
         return 0;
     key = attls_key_new(ctx->provctx);
     if (key == NULL || !attls_key_set_persistent(key, ctx->uri.handle))
         goto end;
+    if (ctx->expect == OSSL_STORE_INFO_PUBKEY)
+        attls_key_make_public(key);
     if ((ctx->uri.auth == ATTLS_URI_AUTH_FILE &&
          !attls_key_auth_from_file(key, ctx->uri.auth_file)) ||
         (ctx->uri.auth == ATTLS_URI_AUTH_PROMPT &&

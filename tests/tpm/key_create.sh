@@ -86,6 +86,8 @@ ok "persistent key with auth from a file" "$attls" key create \
     --persistent 0x81000010 --auth "file:$dir/auth.txt"
 ok "persistent key signs by URI" sign_verify \
     "attls:handle=0x81000010;auth=file:$dir/auth.txt" -sha256
+ok "persistent key as a public key (OSSL_STORE expects PUBKEY)" \
+    openssl pkey -pubin -in "attls:handle=0x81000010" -pubout
 fails_with "persistent handle taken" 3 "making the key persistent" \
     "$attls" key create --persistent 0x81000010
 fails_with "unknown handle" 1 "TPM handle does not exist" \

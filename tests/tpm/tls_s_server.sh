@@ -98,5 +98,34 @@ expect_commands rsa2048 "$dir/rsa2048.pem" 2 RSA_Decrypt -tls1_2 \
 expect_commands rsa2048 "$dir/rsa2048.pem" 2 Sign -tls1_2 \
     -sigalgs RSA+SHA256
 
+# Unsupported but harmless: a property query that prefers attls for every
+# fetch. libssl's ephemeral P-256 keys then reach attls's keygen, which
+# must not leave objects in the TPM; the server keeps serving.
+propquery_server() {
+    local port i rc
+    port=$(free_port 1)
+    openssl s_server -accept "127.0.0.1:$port" -cert "$dir/ec256.crt" \
+        -key "$dir/ec256.pem" -naccept 3 -quiet -propquery '?provider=attls' \
+        >"$dir/server-pq.log" 2>&1 &
+    local spid=$!
+    until port_listening "$port"; do
+        kill -0 "$spid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    for i in X25519 P-256 X25519; do
+        OPENSSL_CONF=/dev/null openssl s_client -connect "127.0.0.1:$port" \
+            -groups "$i" -brief </dev/null >"$dir/client-pq.log" 2>&1
+        rc=$?
+        if [ "$i" = X25519 ] && [ "$rc" -ne 0 ]; then
+            cat "$dir/client-pq.log" >&2
+            kill "$spid"
+            return 1
+        fi
+    done
+    wait "$spid"
+}
+check propquery_server
+echo "s_server -propquery '?provider=attls': X25519 handshakes work, TPM clean"
+
 assert_no_handles || fail=1
 exit $fail
