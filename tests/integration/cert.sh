@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# cert.sh PLATFORM: attls cert on an emulated confidential VM (tests/emulate)
+# in both key residencies. For each certificate: the evidence is checked by
+# an independent reading of docs/evidence-format.md (check-binder: the
+# extension is non-critical, the quote's and certify's qualifying data and
+# the TEE report data / Azure user data equal the binder recomputed from the
+# certificate), the size budget holds, attls show decodes it consistently,
+# and nginx serves it (the vtpm key through the attls provider). Then the
+# evidence is moved onto a certificate for another key, and both readers
+# must see the binder mismatch.
+set -euo pipefail
+platform=${1:?usage: cert.sh PLATFORM}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=${ATTLS_BUILD_ROOT:-$src/build}
+# shellcheck source=../lib/tpm-env.sh
+. "$src/tests/lib/tpm-env.sh"
+# shellcheck source=../lib/tls.sh
+. "$src/tests/lib/tls.sh"
+require_tools swtpm tpm2-abrmd dbus-daemon nginx openssl python3 setsid ss
+tpmenv_init "cert-$platform"
+attls=$build/tools/attls
+check=$src/tests/integration/check-binder
+vm=$TPMENV_DIR/vm
+export ATTLS_EMU=$build/tests/emulator/attls-emu
+# The emulated VM's services are stopped too, also when this script fails.
+trap 'rc=$?; "$src/tests/emulate" stop "$vm" >/dev/null 2>&1; (exit $rc); stop_all' EXIT
+
+step() { echo "== $platform: $*"; }
+
+step "start the emulated VM"
+"$src/tests/emulate" start "$platform" "$vm" >"$TPMENV_DIR/emulate.log" 2>&1 ||
+    { cat "$TPMENV_DIR/emulate.log" >&2; tpmenv_die "tests/emulate start failed"; }
+# shellcheck disable=SC1091
+. "$vm/env.sh"
+
+# json_get FILE PYTHON_EXPR: evaluate EXPR on the JSON document d.
+json_get() {
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# budget SUMMARY_JSON: 16 KiB always; 10 KiB without endorsements, except
+# TDX, whose quote always carries its PCK chain.
+budget() {
+    local der endorsed
+    der=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["der_bytes"])' "$1")
+    endorsed=$(python3 -c 'import json,sys; r=json.loads(sys.argv[1])["records"]; print(int(any(k in r for k in ("vcek","vlek","ak-intermediates"))))' "$1")
+    echo "   certificate: $der bytes (endorsements: $endorsed)"
+    [ "$der" -le 16384 ] || tpmenv_die "certificate of $der bytes exceeds 16 KiB"
+    if [ "$endorsed" = 0 ] && [[ $platform != *tdx ]]; then
+        [ "$der" -le 10240 ] || tpmenv_die "$der bytes without endorsements exceed 10 KiB"
+    fi
+}
+
+for residency in vtpm memory; do
+    for endorse in "" --no-endorsements; do
+        name=$residency${endorse:+-bare}
+        step "attls cert --residency $residency ${endorse:-(with endorsements)}"
+        "$attls" cert --key "$TPMENV_DIR/$name.key" --cert "$TPMENV_DIR/$name.crt" \
+            --san localhost --san 127.0.0.1 --residency "$residency" $endorse \
+            --nonce 00112233445566778899aabbccddeeff
+        [ "$(stat -c %a "$TPMENV_DIR/$name.key")" = 600 ] ||
+            tpmenv_die "the key file is not mode 0600"
+        out=$("$check" "$TPMENV_DIR/$name.crt") ||
+            { echo "$out" >&2; tpmenv_die "check-binder rejected $name.crt"; }
+        printf '   %s\n' "${out//$'\n'/$'\n'   }"
+        budget "$(tail -n 1 <<<"$out")"
+        "$attls" show "$TPMENV_DIR/$name.crt" >"$TPMENV_DIR/$name.json" ||
+            tpmenv_die "attls show $name.crt failed"
+        [ "$(json_get "$TPMENV_DIR/$name.json" 'd["consistent"]')" = True ] ||
+            tpmenv_die "attls show: $name.crt not consistent"
+        [ "$(json_get "$TPMENV_DIR/$name.json" 'd["claims"]["platform"]')" = "$platform" ] ||
+            tpmenv_die "claims name another platform"
+        [ "$(json_get "$TPMENV_DIR/$name.json" 'd["claims"]["residency"]')" = "$residency" ] ||
+            tpmenv_die "claims name another residency"
+        [ "$(json_get "$TPMENV_DIR/$name.json" 'd["binding"]["tpm-quote"]')" = match ] ||
+            tpmenv_die "attls show: quote not bound"
+    done
+done
+
+step "nginx serves both certificates (vtpm key through the attls provider)"
+make_openssl_cnf "$TPMENV_DIR/openssl.cnf" "$ATTLS_TCTI" "$build/provider/attls.so"
+# Read by render_template through @NAME@.
+# shellcheck disable=SC2034
+{
+    NGINX_PREFIX=$TPMENV_DIR/nginx
+    NGINX_WORKERS=2
+    NGINX_USER=
+    [ "$(id -u)" -ne 0 ] || NGINX_USER="user root;"
+    NGINX_SERVERS=$TPMENV_DIR/servers.conf
+}
+port_vtpm=$(free_port)
+port_memory=$(free_port)
+: >"$NGINX_SERVERS"
+for residency in vtpm memory; do
+    port=port_$residency
+    cat >>"$NGINX_SERVERS" <<CONF
+server {
+    listen 127.0.0.1:${!port} ssl;
+    ssl_certificate $TPMENV_DIR/$residency.crt;
+    ssl_certificate_key $TPMENV_DIR/$residency.key;
+    location / { return 200 "$residency\n"; }
+}
+CONF
+done
+render_template "$src/tests/lib/nginx.conf.in" "$TPMENV_DIR/nginx.conf"
+OPENSSL_CONF=$TPMENV_DIR/openssl.cnf start_nginx "$TPMENV_DIR/nginx.conf" \
+    "$port_vtpm" "$port_memory"
+for residency in vtpm memory; do
+    port=port_$residency
+    mkdir -p "$TPMENV_DIR/trust-$residency"
+    cp "$TPMENV_DIR/$residency.crt" "$TPMENV_DIR/trust-$residency/ca.crt"
+    TLS_CA_DIR=$TPMENV_DIR/trust-$residency
+    for proto in -tls1_3 -tls1_2; do
+        out=$(tls_get "${!port}" "$proto")
+        expect_field "$out" "Verification" "OK"
+        grep -qx "$residency" <<<"$out" || tpmenv_die "no response from $residency"
+    done
+    served=$(client_openssl s_client -connect "127.0.0.1:${!port}" \
+        -servername localhost </dev/null 2>/dev/null |
+        client_openssl x509 -outform DER | sha256sum)
+    [ "$served" = "$(client_openssl x509 -in "$TPMENV_DIR/$residency.crt" \
+        -outform DER | sha256sum)" ] || tpmenv_die "nginx serves another certificate"
+done
+stop_nginx
+
+step "evidence moved onto a certificate for another key is refused"
+ext=$(python3 - "$TPMENV_DIR/vtpm.crt" <<'PY'
+import base64, sys
+der = base64.b64decode("".join(l for l in open(sys.argv[1]).read().splitlines()
+                               if l and not l.startswith("-----")))
+oid = bytes.fromhex("06082b06010505070123")
+at = der.index(oid) + len(oid)
+assert der[at] == 0x04
+n = der[at + 1]
+if n < 0x80:
+    start, length = at + 2, n
+else:
+    k = n & 0x7f
+    start, length = at + 2 + k, int.from_bytes(der[at + 2:at + 2 + k], "big")
+print(der[start:start + length].hex())
+PY
+)
+client_openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$TPMENV_DIR/other.key" 2>/dev/null || tpmenv_die "cannot make a key"
+client_openssl req -x509 -new -key "$TPMENV_DIR/other.key" -subj /CN=localhost \
+    -days 1 -addext "1.3.6.1.5.5.7.1.35=DER:$ext" -out "$TPMENV_DIR/moved.crt" 2>/dev/null ||
+    tpmenv_die "cannot build the moved certificate"
+if "$check" "$TPMENV_DIR/moved.crt" >"$TPMENV_DIR/moved.check"; then
+    tpmenv_die "check-binder accepted evidence moved to another key"
+fi
+grep -q "quote extraData = binder *FAIL" "$TPMENV_DIR/moved.check" ||
+    tpmenv_die "check-binder did not report the quote binder mismatch"
+rc=0
+"$attls" show "$TPMENV_DIR/moved.crt" >"$TPMENV_DIR/moved.json" 2>"$TPMENV_DIR/moved.err" || rc=$?
+[ $rc -eq 1 ] || tpmenv_die "attls show exited $rc on moved evidence, not 1"
+grep -q ATTLS_E_BINDER_MISMATCH "$TPMENV_DIR/moved.err" ||
+    tpmenv_die "attls show did not name the binder mismatch"
+[ "$(json_get "$TPMENV_DIR/moved.json" 'd["binding"]["tpm-quote"]')" = mismatch ] ||
+    tpmenv_die "attls show: moved quote not flagged"
+[ "$(json_get "$TPMENV_DIR/moved.json" 'd["binding"]["certified-key"]')" = mismatch ] ||
+    tpmenv_die "attls show: certified key not flagged"
+echo "== $platform: OK"
