@@ -61,6 +61,10 @@ empty_auth_written() { # KEY VALUE: the file says emptyAuth VALUE explicitly
     openssl asn1parse -in "$1" | sed -n 4p | grep -q "BOOLEAN *:$2"
 }
 
+provider_active() {
+    openssl list -providers | grep -A3 '^  attls' | grep -q 'status: active'
+}
+ok "openssl.cnf activates attls" provider_active
 ok "create EC P-256 key file" "$attls" key create --out "$dir/ec.pem"
 ok "EC file is TSS2 PEM" grep -q "BEGIN TSS2 PRIVATE KEY" "$dir/ec.pem"
 ok "emptyAuth TRUE written" empty_auth_written "$dir/ec.pem" 1

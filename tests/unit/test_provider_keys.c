@@ -522,6 +522,32 @@ static void test_uri_parser(void **state)
     expect_uri("attls:handle", ATTLS_E_URI, 0, 0);
 }
 
+/* Only what serves TPM keys: nothing that could shadow default. */
+static void test_registers_nothing_else(void **state)
+{
+    static const int absent[] = {
+        OSSL_OP_DIGEST, OSSL_OP_CIPHER,  OSSL_OP_MAC,         OSSL_OP_KDF,
+        OSSL_OP_RAND,   OSSL_OP_KEYEXCH, OSSL_OP_ASYM_CIPHER, OSSL_OP_KEM};
+    static const int present[] = {OSSL_OP_KEYMGMT, OSSL_OP_SIGNATURE,
+                                  OSSL_OP_DECODER, OSSL_OP_ENCODER,
+                                  OSSL_OP_STORE};
+    int no_cache;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        assert_null(
+            OSSL_PROVIDER_query_operation(p_attls, absent[i], &no_cache));
+    for (size_t i = 0; i < sizeof(present) / sizeof(present[0]); i++) {
+        const OSSL_ALGORITHM *a =
+            OSSL_PROVIDER_query_operation(p_attls, present[i], &no_cache);
+
+        assert_non_null(a);
+        for (; a->algorithm_names != NULL; a++)
+            assert_int_equal(
+                strncmp(a->property_definition, "provider=attls", 14), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -536,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_verify_ctx_copy),
         cmocka_unit_test(test_no_tpm_fails_cleanly),
         cmocka_unit_test(test_uri_parser),
+        cmocka_unit_test(test_registers_nothing_else),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
