@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "attls/status.h"
+#include "evidence/tdx_quote.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,21 @@ typedef struct attls_tdreport {
  */
 attls_code attls_tdreport_parse(const uint8_t *buf, size_t len,
                                 attls_tdreport *out, attls_status *st);
+
+/**
+ * Bind a TDREPORT to a TD quote made from it: every field the quote's TD
+ * report body carries must be equal (REPORTDATA, MRTD, RTMR0-3, TD
+ * attributes, XFAM, MRCONFIGID, MROWNER, MROWNERCONFIG, TEE_TCB_SVN, MRSEAM,
+ * MRSIGNERSEAM, SEAM attributes; for a TDX 1.5 body also TEE_TCB_SVN2 and
+ * MRSERVICETD == SERVTD_HASH). Azure TDX: the HCL report's TDREPORT is
+ * authenticated by the quote (verified with the TDX verifier) only through
+ * this comparison.
+ * @retval ATTLS_OK equal
+ * @retval ATTLS_E_TDREPORT_QUOTE_MISMATCH a field differs (named)
+ */
+attls_code attls_tdreport_match_quote(const attls_tdreport *t,
+                                      const attls_tdx_td_report *body,
+                                      attls_status *st);
 
 /** The fields of @p t as a JSON object (hex strings), or NULL (no memory). */
 json_t *attls_tdreport_to_json(const attls_tdreport *t);

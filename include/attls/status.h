@@ -124,7 +124,9 @@ extern "C" {
     X(ATTLS_E_HCL_USER_DATA_MISMATCH, 414, "HCL user-data not the expected")   \
     X(ATTLS_E_TDREPORT_SIZE, 420, "TDREPORT is not 1024 bytes")                \
     X(ATTLS_E_TDREPORT_TYPE, 421, "TDREPORT type is not TDX (0x81)")           \
-    X(ATTLS_E_TDREPORT_RESERVED, 422, "TDREPORT reserved bytes not zero")
+    X(ATTLS_E_TDREPORT_RESERVED, 422, "TDREPORT reserved bytes not zero")      \
+    X(ATTLS_E_TDREPORT_QUOTE_MISMATCH, 423,                                    \
+      "TDREPORT differs from the TD quote's body")
 
 /* 500-599: TPM2 quotes, certifications and AK certificates. */
 #define ATTLS_ERRORS_TPM(X)                                                    \

@@ -133,6 +133,86 @@ static void test_go_tdx_guest_report_dat(void **state)
     attls_buf_free(&b);
 }
 
+/* The quote body a TD quote of this TDREPORT would carry. */
+static void body_of(const attls_tdreport *t, attls_tdx_td_report *q)
+{
+    memset(q, 0, sizeof(*q));
+    memcpy(q->tee_tcb_svn, t->tee_tcb_svn, 16);
+    memcpy(q->mrseam, t->mrseam, 48);
+    memcpy(q->mrsignerseam, t->mrsignerseam, 48);
+    q->seam_attributes = t->seam_attributes;
+    q->td_attributes = t->td_attributes;
+    q->xfam = t->xfam;
+    memcpy(q->mrtd, t->mrtd, 48);
+    memcpy(q->mrconfigid, t->mrconfigid, 48);
+    memcpy(q->mrowner, t->mrowner, 48);
+    memcpy(q->mrownerconfig, t->mrownerconfig, 48);
+    memcpy(q->rtmr, t->rtmr, sizeof(q->rtmr));
+    memcpy(q->report_data, t->report_data, 64);
+    q->is_tdx15 = 1;
+    memcpy(q->tee_tcb_svn2, t->tee_tcb_svn2, 16);
+    memcpy(q->mrservicetd, t->servtd_hash, 48);
+}
+
+static void test_match_quote(void **state)
+{
+    uint8_t raw[ATTLS_TDREPORT_SIZE];
+    attls_tdreport t;
+    attls_tdx_td_report q;
+    attls_status st;
+    struct {
+        uint8_t *byte;
+        const char *name;
+    } edits[] = {
+        {&q.report_data[63], "REPORTDATA"},
+        {&q.mrtd[0], "MRTD"},
+        {&q.rtmr[0][5], "RTMR0"},
+        {&q.rtmr[3][47], "RTMR3"},
+        {&q.mrconfigid[1], "MRCONFIGID"},
+        {&q.mrowner[2], "MROWNER"},
+        {&q.mrownerconfig[3], "MROWNERCONFIG"},
+        {&q.tee_tcb_svn[0], "TEE_TCB_SVN"},
+        {&q.mrseam[47], "MRSEAM"},
+        {&q.mrsignerseam[0], "MRSIGNERSEAM"},
+        {&q.tee_tcb_svn2[1], "TEE_TCB_SVN2"},
+        {&q.mrservicetd[0], "MRSERVICETD"},
+    };
+
+    (void)state;
+    load_azure_tdreport(raw);
+    assert_int_equal(parse(raw, &t, &st), ATTLS_OK);
+    body_of(&t, &q);
+    assert_int_equal(attls_tdreport_match_quote(&t, &q, &st), ATTLS_OK);
+    for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+        *edits[i].byte ^= 0x40;
+        attls_status_clear(&st);
+        assert_int_equal(attls_tdreport_match_quote(&t, &q, &st),
+                         ATTLS_E_TDREPORT_QUOTE_MISMATCH);
+        assert_non_null(strstr(st.message, edits[i].name));
+        *edits[i].byte ^= 0x40;
+    }
+    q.td_attributes |= ATTLS_TDX_TD_ATTR_DEBUG;
+    attls_status_clear(&st);
+    assert_int_equal(attls_tdreport_match_quote(&t, &q, &st),
+                     ATTLS_E_TDREPORT_QUOTE_MISMATCH);
+    assert_non_null(strstr(st.message, "TD_ATTRIBUTES"));
+    q.td_attributes = t.td_attributes;
+    q.xfam ^= 1ULL << 40;
+    attls_status_clear(&st);
+    assert_int_equal(attls_tdreport_match_quote(&t, &q, &st),
+                     ATTLS_E_TDREPORT_QUOTE_MISMATCH);
+    q.xfam = t.xfam;
+    q.seam_attributes = 1;
+    attls_status_clear(&st);
+    assert_int_equal(attls_tdreport_match_quote(&t, &q, &st),
+                     ATTLS_E_TDREPORT_QUOTE_MISMATCH);
+    q.seam_attributes = 0;
+    /* A TDX 1.0 body has no TEE_TCB_SVN2/MRSERVICETD to compare. */
+    q.is_tdx15 = 0;
+    memset(q.tee_tcb_svn2, 0xEE, 16);
+    assert_int_equal(attls_tdreport_match_quote(&t, &q, &st), ATTLS_OK);
+}
+
 static void test_json(void **state)
 {
     uint8_t raw[ATTLS_TDREPORT_SIZE];
@@ -159,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_size_and_type),
         cmocka_unit_test(test_reserved),
         cmocka_unit_test(test_go_tdx_guest_report_dat),
+        cmocka_unit_test(test_match_quote),
         cmocka_unit_test(test_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
