@@ -56,7 +56,9 @@ void attls_issue_cli_help(FILE *out)
             "  --tsm-dir DIR        configfs-tsm report directory (default "
             "$ATTLS_TSM_REPORT_DIR or %s)\n"
             "  --no-endorsements    do not carry the VCEK/VLEK\n"
-            "  --ak-chain PEMFILE   AK intermediate certificates to carry\n"
+            "  --ak-chain PEMFILE   AK CA certificates to carry, closest to "
+            "the root "
+            "first\n"
             "  --azure-wait MS      how long to wait for the Azure user-data "
             "echo (default 10000)\n",
             DEFAULT_DAYS, ATTLS_PCR_DEFAULT, ATTLS_TPM_DEFAULT_TCTI,

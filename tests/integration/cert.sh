@@ -79,6 +79,42 @@ for residency in vtpm memory; do
     done
 done
 
+step "AK intermediates carried as a PkiPath (--ak-chain)"
+chain=
+for set in azure-vtpm gcp-vtpm; do
+    [ -f "$ATTLS_EMU_ROOTS/$set.pem" ] && chain=$ATTLS_EMU_ROOTS/$set.pem
+done
+if [ -n "$chain" ]; then
+    # A TD quote carries its PCK chain: with 3 KB of AK CAs more, a TDX
+    # certificate can exceed 16 KiB. Then it must be refused, nothing written.
+    rc=0
+    "$attls" cert --key "$TPMENV_DIR/chain.key" --cert "$TPMENV_DIR/chain.crt" \
+        --san localhost --ak-chain "$chain" 2>"$TPMENV_DIR/chain.err" || rc=$?
+    if [ $rc -ne 0 ]; then
+        if [ $rc -ne 3 ] || ! grep -q ATTLS_E_EVIDENCE_TOO_LARGE "$TPMENV_DIR/chain.err" ||
+            [ -e "$TPMENV_DIR/chain.crt" ] || [ -e "$TPMENV_DIR/chain.key" ]; then
+            cat "$TPMENV_DIR/chain.err" >&2
+            tpmenv_die "attls cert --ak-chain failed (exit $rc) other than by size"
+        fi
+        echo "   refused: over 16 KiB with the AK CAs"
+    else
+        "$check" "$TPMENV_DIR/chain.crt" >/dev/null || tpmenv_die "check-binder: chain.crt"
+        "$attls" show "$TPMENV_DIR/chain.crt" >"$TPMENV_DIR/chain.json"
+        [ "$(json_get "$TPMENV_DIR/chain.json" \
+            'len(d["records"]["ak-intermediates"]["certificates"])')" = \
+            "$(grep -c 'BEGIN CERTIFICATE' "$chain")" ] ||
+            tpmenv_die "ak-intermediates does not carry every --ak-chain certificate"
+    fi
+else
+    rc=0
+    "$attls" cert --key "$TPMENV_DIR/chain.key" --cert "$TPMENV_DIR/chain.crt" \
+        --ak-chain "$ATTLS_SOURCE_ROOT/evidence/roots/gcp-vtpm/gcp_ek_ak_ca_root.pem" \
+        2>"$TPMENV_DIR/chain.err" || rc=$?
+    if [ $rc -ne 2 ] || ! grep -q "no AK certificate" "$TPMENV_DIR/chain.err"; then
+        tpmenv_die "--ak-chain without an AK certificate: exit $rc"
+    fi
+fi
+
 step "nginx serves both certificates (vtpm key through the attls provider)"
 make_openssl_cnf "$TPMENV_DIR/openssl.cnf" "$ATTLS_TCTI" "$build/provider/attls.so"
 # Read by render_template through @NAME@.
