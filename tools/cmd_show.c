@@ -8,18 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/bio.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include "common/bytes.h"
 #include "evidence/cert_ext.h"
 #include "evidence/json_util.h"
+#include "tools/cert_file.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/show_records.h"
-
-#define CERT_FILE_MAX (256 * 1024)
 
 static void usage(FILE *out)
 {
@@ -31,21 +28,6 @@ static void usage(FILE *out)
             "from the certificate's key.\n\n"
             "exit status: 0 decoded and consistent, 1 malformed evidence or a "
             "binder\nmismatch, 2 usage, 3 unreadable file\n");
-}
-
-static X509 *read_cert(const attls_buf *b)
-{
-    const unsigned char *p = b->data;
-    BIO *bio;
-    X509 *x = d2i_X509(NULL, &p, (long)b->len);
-
-    if (x != NULL && (size_t)(p - b->data) == b->len)
-        return x;
-    X509_free(x);
-    bio = BIO_new_mem_buf(b->data, (int)b->len);
-    x = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-    BIO_free(bio);
-    return x;
 }
 
 static json_t *cert_json(X509 *x, int critical, size_t ext_len)
@@ -125,7 +107,6 @@ int attls_cmd_show(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     attls_status st;
-    attls_buf file;
     X509 *x;
     int opt, rc;
 
@@ -139,18 +120,9 @@ int attls_cmd_show(int argc, char **argv)
     }
     if (argc - optind != 1)
         return attls_cli_usage_error("show", "give one certificate file");
-    if (attls_read_file(argv[optind], CERT_FILE_MAX, &file) != 0) {
-        fprintf(stderr, "attls show: cannot read %s\n", argv[optind]);
-        return ATTLS_EXIT_ERROR;
-    }
     attls_status_clear(&st);
-    x = read_cert(&file);
-    attls_buf_free(&file);
-    if (x == NULL) {
-        attls_fail(&st, ATTLS_E_CERT_PARSE, "show.certificate",
-                   "%s is not a PEM or DER certificate", argv[optind]);
+    if (attls_cli_read_cert(argv[optind], &x, &st) != ATTLS_OK)
         return attls_cli_report("show", &st);
-    }
     rc = show(x, &st);
     X509_free(x);
     return rc;

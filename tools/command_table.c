@@ -25,5 +25,7 @@ const attls_command attls_commands[] = {
      "re-issue an attls certificate near expiry or after a PCR change"},
     {"show", attls_cmd_show,
      "print the attestation evidence of an attls certificate as JSON"},
+    {"verify-cert", attls_cmd_verify_cert,
+     "verify an attls certificate's evidence end to end with a policy"},
     {NULL, NULL, NULL},
 };

@@ -28,5 +28,6 @@ int attls_cmd_verify_hcl(int argc, char **argv);
 int attls_cmd_cert(int argc, char **argv);
 int attls_cmd_show(int argc, char **argv);
 int attls_cmd_renew(int argc, char **argv);
+int attls_cmd_verify_cert(int argc, char **argv);
 
 #endif

@@ -180,7 +180,27 @@ extern "C" {
     X(ATTLS_E_TPM_RECORD, 608, "tpm-quote or tpm-certify record malformed")    \
     X(ATTLS_E_BINDER_MISMATCH, 609,                                            \
       "evidence is bound to another key or other claims (binder mismatch)")    \
-    X(ATTLS_E_EVIDENCE_TOO_LARGE, 610, "evidence exceeds the size budget")
+    X(ATTLS_E_EVIDENCE_TOO_LARGE, 610, "evidence exceeds the size budget")    \
+    X(ATTLS_E_TEE_MISMATCH, 611,                                               \
+      "TD quote differs from the TDREPORT of the HCL report")                  \
+    X(ATTLS_E_EVIDENCE_KEY_ATTRIBUTES, 612,                                    \
+      "AK or certified key attributes not those the format requires")          \
+    X(ATTLS_E_PCR_POLICY, 613,                                                 \
+      "certified key authPolicy is not PolicyPCR over the quoted PCRs")        \
+    X(ATTLS_E_TEE_PLATFORM, 614,                                               \
+      "TEE report type does not match the claimed platform")                   \
+    /* 640-699: the client policy (docs/policy.md). */                         \
+    X(ATTLS_E_POLICY_SYNTAX, 640, "policy is not valid JSON or has unknown keys")\
+    X(ATTLS_E_POLICY_VALUE, 641, "policy value of the wrong type or range")    \
+    X(ATTLS_E_POLICY_PLATFORM, 642, "policy: platform not allowed")            \
+    X(ATTLS_E_POLICY_RESIDENCY, 643, "policy: key residency not allowed")      \
+    X(ATTLS_E_POLICY_PCR, 644, "policy: PCR value not the expected one")       \
+    X(ATTLS_E_POLICY_AGE, 645, "policy: evidence too old or from the future")  \
+    X(ATTLS_E_POLICY_AK, 646, "policy: TPM attestation key not pinned")        \
+    X(ATTLS_E_POLICY_TDX_MEASUREMENT, 647,                                     \
+      "policy: TDX MRTD or RTMR not allowed")                                  \
+    X(ATTLS_E_POLICY_USER_DATA, 648,                                           \
+      "policy: Azure user-data does not echo the binder")
 
 /*
  * 800-899: collecting evidence on the VM (tpm/: NV indices, attestation keys,

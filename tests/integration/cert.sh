@@ -7,9 +7,12 @@
 # extension is non-critical, the quote's and certify's qualifying data and
 # the TEE report data / Azure user data equal the binder recomputed from the
 # certificate), the size budget holds, attls show decodes it consistently,
-# and nginx serves it (the vtpm key through the attls provider). Then the
-# evidence is moved onto a certificate for another key, and both readers
-# must see the binder mismatch.
+# and nginx serves it (the vtpm key through the attls provider), and
+# attls verify-cert verifies it end to end with the emulator's test roots.
+# Then the evidence is moved onto a certificate for another key, and both
+# readers must see the binder mismatch; verify-cert must also refuse
+# tampered records, the pinned real roots and each policy violation with
+# its own code.
 set -euo pipefail
 platform=${1:?usage: cert.sh PLATFORM}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,6 +56,24 @@ budget() {
     fi
 }
 
+# verify CERT [ARGS...]: attls verify-cert with the emulator's test roots
+# and this platform's policy; prints the claims (JSON).
+policy=$TPMENV_DIR/policy.json
+echo '{}' >"$policy"
+verify() {
+    "$attls" verify-cert "$1" --roots "$ATTLS_EMU_ROOTS" --policy "$policy" \
+        --json "${@:2}"
+}
+# refused CODE CERT [ARGS...]: verify-cert must reject with CODE (exit 1).
+refused() {
+    local rc=0
+    verify "${@:2}" >"$TPMENV_DIR/refused.out" 2>"$TPMENV_DIR/refused.err" || rc=$?
+    [ $rc -eq 1 ] || { cat "$TPMENV_DIR/refused.err" >&2; tpmenv_die "verify-cert exited $rc, not 1 ($1 expected)"; }
+    grep -q "\[$1\]" "$TPMENV_DIR/refused.err" ||
+        { cat "$TPMENV_DIR/refused.err" >&2; tpmenv_die "verify-cert did not refuse with $1"; }
+    echo "   refused: $(cat "$TPMENV_DIR/refused.err")"
+}
+
 for residency in vtpm memory; do
     for endorse in "" --no-endorsements; do
         name=$residency${endorse:+-bare}
@@ -76,6 +97,22 @@ for residency in vtpm memory; do
             tpmenv_die "claims name another residency"
         [ "$(json_get "$TPMENV_DIR/$name.json" 'd["binding"]["tpm-quote"]')" = match ] ||
             tpmenv_die "attls show: quote not bound"
+        if [ "$platform" = tpm ] && [ ! -s "$TPMENV_DIR/ak-pin" ]; then
+            # No TEE vouches for a plain TPM's AK: the policy must pin it.
+            echo '{"platforms":["tpm"]}' >"$policy"
+            refused ATTLS_E_POLICY_AK "$TPMENV_DIR/$name.crt"
+            sed -n 's/.*(SPKI SHA-256 \([0-9a-f]*\)).*/\1/p' "$TPMENV_DIR/refused.err" >"$TPMENV_DIR/ak-pin"
+            printf '{"platforms":["tpm"],"tpm_ak_pins":["%s"]}\n' "$(cat "$TPMENV_DIR/ak-pin")" >"$policy"
+        fi
+        if [ -n "$endorse" ] && [[ $platform == *snp ]]; then
+            refused ATTLS_E_SNP_VEK "$TPMENV_DIR/$name.crt"
+            continue
+        fi
+        verify "$TPMENV_DIR/$name.crt" >"$TPMENV_DIR/$name.verified" ||
+            tpmenv_die "attls verify-cert rejected $name.crt"
+        [ "$(json_get "$TPMENV_DIR/$name.verified" 'd["platform"]+" "+d["residency"]')" = "$platform $residency" ] ||
+            tpmenv_die "verify-cert reports another platform or residency"
+        echo "   verify-cert: OK"
     done
 done
 
@@ -162,7 +199,9 @@ done
 stop_nginx
 
 step "evidence moved onto a certificate for another key is refused"
-ext=$(python3 - "$TPMENV_DIR/vtpm.crt" <<'PY'
+# cmw_ext CERT: the id-pe-cmw extnValue of CERT in hex.
+cmw_ext() {
+    python3 - "$1" <<'PY'
 import base64, sys
 der = base64.b64decode("".join(l for l in open(sys.argv[1]).read().splitlines()
                                if l and not l.startswith("-----")))
@@ -177,7 +216,9 @@ else:
     start, length = at + 2 + k, int.from_bytes(der[at + 2:at + 2 + k], "big")
 print(der[start:start + length].hex())
 PY
-)
+}
+ext=$(cmw_ext "$TPMENV_DIR/vtpm.crt")
+echo "ext=$(cmw_ext "$TPMENV_DIR/memory.crt")" >"$TPMENV_DIR/memory.ext"
 client_openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
     -out "$TPMENV_DIR/other.key" 2>/dev/null || tpmenv_die "cannot make a key"
 client_openssl req -x509 -new -key "$TPMENV_DIR/other.key" -subj /CN=localhost \
@@ -197,4 +238,58 @@ grep -q ATTLS_E_BINDER_MISMATCH "$TPMENV_DIR/moved.err" ||
     tpmenv_die "attls show: moved quote not flagged"
 [ "$(json_get "$TPMENV_DIR/moved.json" 'd["binding"]["certified-key"]')" = mismatch ] ||
     tpmenv_die "attls show: certified key not flagged"
+
+step "verify-cert refuses moved, tampered, unrooted and unwanted evidence"
+refused ATTLS_E_BINDER_MISMATCH "$TPMENV_DIR/moved.crt"
+# The memory key is a software key: re-issue its certificate with one bit
+# of a record changed (same key and claims, so the binder still matches).
+mem_ext=$(sed -n 's/^ext=//p' "$TPMENV_DIR/memory.ext")
+tamper() {
+    client_openssl req -x509 -new -key "$TPMENV_DIR/memory.key" -subj /CN=localhost \
+        -days 1 -addext "1.3.6.1.5.5.7.1.35=DER:$("$src/tests/integration/tamper-cmw" "$mem_ext" "$1" "$2")" \
+        -out "$TPMENV_DIR/tampered.crt" 2>/dev/null || tpmenv_die "cannot build a tampered certificate"
+}
+tamper tpm-quote +10 # inside the AK signature
+refused ATTLS_E_TPM_SIGNATURE "$TPMENV_DIR/tampered.crt"
+tamper tpm-quote 60 # inside extraData
+refused ATTLS_E_BINDER_MISMATCH "$TPMENV_DIR/tampered.crt"
+# One bit of the TEE report: SNP MEASUREMENT, TDREPORT REPORTDATA, TD quote MRTD.
+case $platform in
+azure-snp) tamper hcl-report 200; refused ATTLS_E_SNP_SIGNATURE "$TPMENV_DIR/tampered.crt" ;;
+azure-tdx) tamper hcl-report 200; refused ATTLS_E_HCL_BINDING "$TPMENV_DIR/tampered.crt" ;;
+gcp-snp) tamper snp-report 150; refused ATTLS_E_SNP_SIGNATURE "$TPMENV_DIR/tampered.crt" ;;
+gcp-tdx) tamper tdx-quote 190; refused ATTLS_E_TDX_QUOTE_SIG "$TPMENV_DIR/tampered.crt" ;;
+esac
+if [ "$platform" = tpm ]; then
+    printf '{"platforms":["tpm"],"tpm_ak_pins":["%064d"]}\n' 0 >"$policy"
+    refused ATTLS_E_POLICY_AK "$TPMENV_DIR/vtpm.crt"
+    printf '{"platforms":["tpm"],"tpm_ak_pins":["%s"]}\n' "$(cat "$TPMENV_DIR/ak-pin")" >"$policy"
+else
+    rc=0
+    "$attls" verify-cert "$TPMENV_DIR/vtpm.crt" >/dev/null 2>"$TPMENV_DIR/pinned.err" || rc=$?
+    if [ $rc -ne 1 ] || ! grep -qE 'ATTLS_E_CERT_(SIGNATURE|ROOT|CHAIN)' "$TPMENV_DIR/pinned.err"; then
+        cat "$TPMENV_DIR/pinned.err" >&2
+        tpmenv_die "the pinned real roots accepted emulated evidence"
+    fi
+    echo "   pinned roots: $(cat "$TPMENV_DIR/pinned.err")"
+fi
+base=$(cat "$policy")
+with() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(json.loads(sys.argv[2])); print(json.dumps(d))' "$base" "$1" >"$policy"; }
+with '{"residency":"memory"}'
+refused ATTLS_E_POLICY_RESIDENCY "$TPMENV_DIR/vtpm.crt"
+with '{"max_age":60}'
+refused ATTLS_E_POLICY_AGE "$TPMENV_DIR/vtpm.crt" --at 2099-01-01T00:00:00Z
+with "{\"pcrs\":{\"sha256\":{\"7\":\"$(printf '%064d' 7)\"}}}"
+refused ATTLS_E_POLICY_PCR "$TPMENV_DIR/vtpm.crt"
+case $platform in
+*snp) with "{\"snp\":{\"measurements\":[\"$(printf '%096d' 0)\"]}}"
+      refused ATTLS_E_SNP_POLICY_MEASUREMENT "$TPMENV_DIR/vtpm.crt" ;;
+*tdx) with "{\"tdx\":{\"mrtd\":[\"$(printf '%096d' 0)\"]}}"
+      refused ATTLS_E_POLICY_TDX_MEASUREMENT "$TPMENV_DIR/vtpm.crt" ;;
+esac
+with '{"platforms":["gcp-tdx"]}'
+[ "$platform" = gcp-tdx ] && with '{"platforms":["azure-snp"]}'
+refused ATTLS_E_POLICY_PLATFORM "$TPMENV_DIR/vtpm.crt"
+echo "$base" >"$policy"
+verify "$TPMENV_DIR/vtpm.crt" >/dev/null || tpmenv_die "the base policy no longer verifies"
 echo "== $platform: OK"
