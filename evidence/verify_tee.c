@@ -158,36 +158,16 @@ static attls_code tdx_quote(attls_vctx *v, attls_status *st)
     return rc == ATTLS_OK ? attls_policy_check_tdx(v->pol, &v->tdx.td, st) : rc;
 }
 
-/* The quote must be the quote of the TDREPORT the paravisor signed. */
-static attls_code tdreport_matches_quote(const attls_vctx *v, attls_status *st)
-{
-    const attls_tdreport *r = &v->hcl.tdx;
-    const attls_tdx_td_report *q = &v->tdx.td;
-    const char *field = NULL;
-
-    if (memcmp(r->report_data, q->report_data, 64) != 0)
-        field = "REPORTDATA";
-    else if (memcmp(r->mrtd, q->mrtd, 48) != 0)
-        field = "MRTD";
-    else if (memcmp(r->rtmr, q->rtmr, sizeof(r->rtmr)) != 0)
-        field = "RTMRs";
-    else if (r->td_attributes != q->td_attributes)
-        field = "TD_ATTRIBUTES";
-    if (field == NULL)
-        return ATTLS_OK;
-    return attls_fail(st, ATTLS_E_TEE_MISMATCH, "tee.tdreport",
-                      "%s of the TD quote differs from the TDREPORT in the "
-                      "HCL report: the quote is not of this report",
-                      field);
-}
-
 static attls_code azure_tdx(attls_vctx *v, attls_status *st)
 {
     attls_code rc = azure_hcl(v, ATTLS_HCL_REPORT_TDX, NULL, st);
 
     if (rc == ATTLS_OK)
         rc = tdx_quote(v, st);
-    return rc == ATTLS_OK ? tdreport_matches_quote(v, st) : rc;
+    /* The quote must be the quote of the TDREPORT the paravisor signed. */
+    return rc == ATTLS_OK
+               ? attls_tdreport_match_quote(&v->hcl.tdx, &v->tdx.td, st)
+               : rc;
 }
 
 static attls_code gcp_tdx(attls_vctx *v, attls_status *st)

@@ -27,5 +27,7 @@ const attls_command attls_commands[] = {
      "print the attestation evidence of an attls certificate as JSON"},
     {"verify-cert", attls_cmd_verify_cert,
      "verify an attls certificate's evidence end to end with a policy"},
+    {"connect", attls_cmd_connect,
+     "TLS client that accepts only a server whose evidence verifies"},
     {NULL, NULL, NULL},
 };

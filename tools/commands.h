@@ -29,5 +29,6 @@ int attls_cmd_cert(int argc, char **argv);
 int attls_cmd_show(int argc, char **argv);
 int attls_cmd_renew(int argc, char **argv);
 int attls_cmd_verify_cert(int argc, char **argv);
+int attls_cmd_connect(int argc, char **argv);
 
 #endif

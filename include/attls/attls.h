@@ -53,30 +53,32 @@ typedef struct attls_result {
  * @return a policy to free with attls_policy_free(), or NULL with @p st
  *         saying why (ATTLS_E_IO, ATTLS_E_POLICY_SYNTAX, ATTLS_E_POLICY_VALUE)
  */
-attls_policy *attls_policy_load_file(const char *path, attls_status *st);
+ATTLS_EXPORT attls_policy *attls_policy_load_file(const char *path,
+                                                  attls_status *st);
 
 /** Same as attls_policy_load_file() for JSON text of @p len bytes. */
-attls_policy *attls_policy_load_text(const char *json, size_t len,
-                                     attls_status *st);
+ATTLS_EXPORT attls_policy *attls_policy_load_text(const char *json, size_t len,
+                                                  attls_status *st);
 
 /** The default policy: a TEE platform, debug off, no other constraint. */
-attls_policy *attls_policy_new_default(attls_status *st);
+ATTLS_EXPORT attls_policy *attls_policy_new_default(attls_status *st);
 
 /** Free @p pol (NULL is fine). */
-void attls_policy_free(attls_policy *pol);
+ATTLS_EXPORT void attls_policy_free(attls_policy *pol);
 
 /**
  * Replace the policy's verification time (tests, audits of old evidence).
  * @retval ATTLS_OK, ATTLS_E_ARGUMENT @p pol NULL
  */
-attls_code attls_policy_set_time(attls_policy *pol, time_t at);
+ATTLS_EXPORT attls_code attls_policy_set_time(attls_policy *pol, time_t at);
 
 /**
  * Replace the directory of trust-set overrides (DIR/<set>.pem, as
  * `attls --roots DIR`); NULL restores the pinned roots.
  * @retval ATTLS_OK, ATTLS_E_ARGUMENT, ATTLS_E_INTERNAL
  */
-attls_code attls_policy_set_roots_dir(attls_policy *pol, const char *dir);
+ATTLS_EXPORT attls_code attls_policy_set_roots_dir(attls_policy *pol,
+                                                   const char *dir);
 
 /**
  * Verify the evidence in certificate @p cert: every step of
@@ -86,11 +88,13 @@ attls_code attls_policy_set_roots_dir(attls_policy *pol, const char *dir);
  * @retval ATTLS_OK the evidence verifies and satisfies @p pol
  * @retval any ATTLS_E_* code, with @p st naming the check, what and why
  */
-attls_code attls_verify_certificate(X509 *cert, const attls_policy *pol,
-                                    attls_result *result, attls_status *st);
+ATTLS_EXPORT attls_code attls_verify_certificate(X509 *cert,
+                                                 const attls_policy *pol,
+                                                 attls_result *result,
+                                                 attls_status *st);
 
 /** Free what attls_verify_certificate() put in @p r and zero it. */
-void attls_result_free(attls_result *r);
+ATTLS_EXPORT void attls_result_free(attls_result *r);
 
 /**
  * Make every handshake of @p ctx verify the peer's leaf certificate with
@@ -103,7 +107,8 @@ void attls_result_free(attls_result *r);
  * @retval ATTLS_E_ARGUMENT NULL argument
  * @retval ATTLS_E_INTERNAL OpenSSL ex_data failure
  */
-attls_code attls_ssl_ctx_set_verify(SSL_CTX *ctx, const attls_policy *pol);
+ATTLS_EXPORT attls_code attls_ssl_ctx_set_verify(SSL_CTX *ctx,
+                                                 const attls_policy *pol);
 
 /**
  * Why the last handshake of @p ssl was refused (or ATTLS_OK and the
@@ -111,8 +116,8 @@ attls_code attls_ssl_ctx_set_verify(SSL_CTX *ctx, const attls_policy *pol);
  * @retval the code stored in @p st; ATTLS_E_ARGUMENT when @p ssl never ran
  *         the attls callback
  */
-attls_code attls_ssl_last_status(const SSL *ssl, attls_status *st,
-                                 attls_result *result);
+ATTLS_EXPORT attls_code attls_ssl_last_status(const SSL *ssl, attls_status *st,
+                                              attls_result *result);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,11 @@
 extern "C" {
 #endif
 
+/** Marks the functions libattls.so exports (the rest is hidden). */
+#ifndef ATTLS_EXPORT
+#define ATTLS_EXPORT __attribute__((visibility("default")))
+#endif
+
 /*
  * X(name, value, short description). One list per range so that each part
  * adds its codes in its own block; the enum and attls_status_code_name() are
@@ -181,13 +186,11 @@ extern "C" {
     X(ATTLS_E_BINDER_MISMATCH, 609,                                            \
       "evidence is bound to another key or other claims (binder mismatch)")    \
     X(ATTLS_E_EVIDENCE_TOO_LARGE, 610, "evidence exceeds the size budget")    \
-    X(ATTLS_E_TEE_MISMATCH, 611,                                               \
-      "TD quote differs from the TDREPORT of the HCL report")                  \
-    X(ATTLS_E_EVIDENCE_KEY_ATTRIBUTES, 612,                                    \
+    X(ATTLS_E_EVIDENCE_KEY_ATTRIBUTES, 611,                                    \
       "AK or certified key attributes not those the format requires")          \
-    X(ATTLS_E_PCR_POLICY, 613,                                                 \
+    X(ATTLS_E_PCR_POLICY, 612,                                                 \
       "certified key authPolicy is not PolicyPCR over the quoted PCRs")        \
-    X(ATTLS_E_TEE_PLATFORM, 614,                                               \
+    X(ATTLS_E_TEE_PLATFORM, 613,                                               \
       "TEE report type does not match the claimed platform")                   \
     /* 640-699: the client policy (docs/policy.md). */                         \
     X(ATTLS_E_POLICY_SYNTAX, 640, "policy is not valid JSON or has unknown keys")\
@@ -284,22 +287,22 @@ typedef struct attls_status {
 } attls_status;
 
 /** Reset @p st to ATTLS_OK with empty texts. */
-void attls_status_clear(attls_status *st);
+ATTLS_EXPORT void attls_status_clear(attls_status *st);
 
 /**
  * Record a failure in @p st (which may be NULL) and return @p code, so that
  * a check can end with `return attls_fail(st, CODE, "x.y", "...", ...);`.
  * Only the first failure is kept: later calls do not overwrite it.
  */
-attls_code attls_fail(attls_status *st, attls_code code, const char *check,
+ATTLS_EXPORT attls_code attls_fail(attls_status *st, attls_code code, const char *check,
                       const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /** @return the symbolic name ("ATTLS_E_SNP_PARSE") of @p code. */
-const char *attls_status_code_name(attls_code code);
+ATTLS_EXPORT const char *attls_status_code_name(attls_code code);
 
 /** @return the short description of @p code. */
-const char *attls_status_code_text(attls_code code);
+ATTLS_EXPORT const char *attls_status_code_text(attls_code code);
 
 #ifdef __cplusplus
 }

@@ -165,8 +165,13 @@ make_openssl_cnf "$TPMENV_DIR/openssl.cnf" "$ATTLS_TCTI" "$build/provider/attls.
 }
 port_vtpm=$(free_port)
 port_memory=$(free_port)
+port_plain=$(free_port)
+# A server with an ordinary software certificate: attls connect refuses it.
+client_openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$TPMENV_DIR/plain.key" -subj /CN=localhost -days 1 \
+    -out "$TPMENV_DIR/plain.crt" 2>/dev/null || tpmenv_die "cannot make a plain certificate"
 : >"$NGINX_SERVERS"
-for residency in vtpm memory; do
+for residency in vtpm memory plain; do
     port=port_$residency
     cat >>"$NGINX_SERVERS" <<CONF
 server {
@@ -179,7 +184,7 @@ CONF
 done
 render_template "$src/tests/lib/nginx.conf.in" "$TPMENV_DIR/nginx.conf"
 OPENSSL_CONF=$TPMENV_DIR/openssl.cnf start_nginx "$TPMENV_DIR/nginx.conf" \
-    "$port_vtpm" "$port_memory"
+    "$port_vtpm" "$port_memory" "$port_plain"
 for residency in vtpm memory; do
     port=port_$residency
     mkdir -p "$TPMENV_DIR/trust-$residency"
@@ -196,6 +201,24 @@ for residency in vtpm memory; do
     [ "$served" = "$(client_openssl x509 -in "$TPMENV_DIR/$residency.crt" \
         -outform DER | sha256sum)" ] || tpmenv_die "nginx serves another certificate"
 done
+for residency in vtpm memory; do
+    port=port_$residency
+    out=$("$attls" connect "127.0.0.1:${!port}" --servername localhost \
+        --roots "$ATTLS_EMU_ROOTS" --policy "$policy" --get / --json) ||
+        tpmenv_die "attls connect refused the $residency server"
+    grep -qx "$residency" <<<"$out" || tpmenv_die "attls connect: no response from $residency"
+    grep -q "\"residency\": \"$residency\"" <<<"$out" ||
+        tpmenv_die "attls connect: claims do not say $residency"
+    echo "   attls connect ($residency): OK"
+done
+rc=0
+"$attls" connect "127.0.0.1:$port_plain" --roots "$ATTLS_EMU_ROOTS" \
+    --policy "$policy" >/dev/null 2>"$TPMENV_DIR/plain.err" || rc=$?
+if [ $rc -ne 1 ] || ! grep -q ATTLS_E_EVIDENCE_MISSING "$TPMENV_DIR/plain.err"; then
+    cat "$TPMENV_DIR/plain.err" >&2
+    tpmenv_die "attls connect did not refuse a server without evidence (exit $rc)"
+fi
+echo "   attls connect (plain certificate): $(cat "$TPMENV_DIR/plain.err")"
 stop_nginx
 
 step "evidence moved onto a certificate for another key is refused"
