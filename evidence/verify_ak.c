@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "evidence/pkipath.h"
 #include "evidence/verify_internal.h"
 
 #define AK_REQUIRED                                                            \
@@ -29,38 +30,6 @@ static attls_code check_ak_attributes(const TPMT_PUBLIC *p, attls_status *st)
     return ATTLS_OK;
 }
 
-/* PkiPath ::= SEQUENCE OF Certificate (RFC 6066). */
-static attls_code pkipath(const attls_buf *b, STACK_OF(X509) **out,
-                          attls_status *st)
-{
-    const unsigned char *p = b->data;
-    STACK_OF(ASN1_TYPE) *seq = d2i_ASN1_SEQUENCE_ANY(NULL, &p, (long)b->len);
-    attls_code rc = ATTLS_OK;
-
-    *out = sk_X509_new_null();
-    if (seq == NULL || *out == NULL || (size_t)(p - b->data) != b->len)
-        rc = attls_fail(st, ATTLS_E_EVIDENCE_RECORD, "ak.intermediates",
-                        "record 'ak-intermediates' is not a DER PkiPath");
-    for (int i = 0; rc == ATTLS_OK && i < sk_ASN1_TYPE_num(seq); i++) {
-        ASN1_TYPE *t = sk_ASN1_TYPE_value(seq, i);
-        const unsigned char *q;
-        X509 *x = NULL;
-
-        if (t->type == V_ASN1_SEQUENCE) {
-            q = t->value.sequence->data;
-            x = d2i_X509(NULL, &q, t->value.sequence->length);
-        }
-        if (x == NULL || sk_X509_push(*out, x) <= 0) {
-            X509_free(x);
-            rc =
-                attls_fail(st, ATTLS_E_EVIDENCE_RECORD, "ak.intermediates",
-                           "ak-intermediates entry %d is not a certificate", i);
-        }
-    }
-    sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
-    return rc;
-}
-
 static attls_code verify_akcert(attls_vctx *v, attls_ak_platform platform,
                                 attls_status *st)
 {
@@ -73,7 +42,7 @@ static attls_code verify_akcert(attls_vctx *v, attls_ak_platform platform,
     attls_code rc = attls_akcert_parse(b->data, b->len, &cert, st);
 
     if (rc == ATTLS_OK && im != NULL)
-        rc = pkipath(im, &inter, st);
+        rc = attls_pkipath_parse(im, &inter, st);
     if (rc == ATTLS_OK)
         rc = attls_trust_set_load(attls_ak_platform_trust_set(platform),
                                   v->roots, &trust, st);

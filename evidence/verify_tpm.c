@@ -30,6 +30,18 @@ static attls_code check_binder(const attls_vctx *v, const TPM2B_DATA *extra,
                       what, (unsigned)extra->size);
 }
 
+/* Verification inputs shared by the quote and the certify. */
+static void expect_binder(const attls_vctx *v, const TPMT_SIGNATURE *signature,
+                          attls_tpm_verify_opts *o, attls_tpm_sig *sig)
+{
+    memset(o, 0, sizeof(*o));
+    o->extra_data = v->binder;
+    o->extra_data_len = ATTLS_BINDER_LEN;
+    memset(sig, 0, sizeof(*sig));
+    sig->format = ATTLS_TPM_SIG_DECODED;
+    sig->decoded = signature;
+}
+
 attls_code attls_verify_quote(attls_vctx *v, attls_status *st)
 {
     const attls_buf *b = v->ev.rec[ATTLS_REC_TPM_QUOTE];
@@ -52,12 +64,7 @@ attls_code attls_verify_quote(attls_vctx *v, attls_status *st)
                                      q->pcrs, q->pcr_count, st);
     if (rc != ATTLS_OK)
         return rc;
-    memset(&o, 0, sizeof(o));
-    o.extra_data = v->binder;
-    o.extra_data_len = ATTLS_BINDER_LEN;
-    memset(&sig, 0, sizeof(sig));
-    sig.format = ATTLS_TPM_SIG_DECODED;
-    sig.decoded = &q->signature;
+    expect_binder(v, &q->signature, &o, &sig);
     rc = attls_tpm_quote_verify(q->quoted.attestationData, q->quoted.size, &sig,
                                 v->ak, &v->pcrs, &o, NULL, st);
     return rc == ATTLS_OK ? attls_policy_check_pcrs(v->pol, &v->pcrs, st) : rc;
@@ -153,12 +160,7 @@ attls_code attls_verify_certify(attls_vctx *v, attls_status *st)
         rc = same_key(v, obj, st);
     if (rc != ATTLS_OK)
         return rc;
-    memset(&o, 0, sizeof(o));
-    o.extra_data = v->binder;
-    o.extra_data_len = ATTLS_BINDER_LEN;
-    memset(&sig, 0, sizeof(sig));
-    sig.format = ATTLS_TPM_SIG_DECODED;
-    sig.decoded = &c.signature;
+    expect_binder(v, &c.signature, &o, &sig);
     rc = attls_tpm_certify_verify(c.certify_info.attestationData,
                                   c.certify_info.size, &sig, v->ak, obj, &o,
                                   NULL, st);

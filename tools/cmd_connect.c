@@ -121,31 +121,27 @@ out:
 int attls_cmd_connect(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"policy", required_argument, NULL, ATTLS_CLI_POLICY_OPTION},
         {"servername", required_argument, NULL, OPT_SERVERNAME},
         {"get", required_argument, NULL, OPT_GET},
-        ATTLS_CLI_COMMON_OPTIONS,
+        ATTLS_CLI_VERIFY_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    attls_cli_common common;
+    attls_cli_verify vo;
     connect_opts o = {NULL, NULL, NULL, 0};
-    const char *policy_path = NULL;
     char host[256];
     attls_policy *pol;
     int opt, rc = ATTLS_EXIT_OK;
 
-    attls_cli_common_init(&common);
+    attls_cli_verify_init(&vo);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        int handled = attls_cli_common_option(&common, opt, optarg);
+        int handled = attls_cli_verify_option(&vo, opt, optarg);
 
         if (handled < 0)
             return ATTLS_EXIT_USAGE;
         if (handled > 0)
             continue;
-        if (opt == ATTLS_CLI_POLICY_OPTION)
-            policy_path = optarg;
-        else if (opt == OPT_SERVERNAME)
+        if (opt == OPT_SERVERNAME)
             o.servername = optarg;
         else if (opt == OPT_GET)
             o.get = optarg;
@@ -158,7 +154,7 @@ int attls_cmd_connect(int argc, char **argv)
     if (argc - optind != 1 || strrchr(argv[optind], ':') == NULL)
         return attls_cli_usage_error("connect", "give one HOST:PORT");
     o.target = argv[optind];
-    o.json = common.json;
+    o.json = vo.common.json;
     if (o.servername == NULL) {
         size_t n = (size_t)(strrchr(o.target, ':') - o.target);
 
@@ -168,7 +164,7 @@ int attls_cmd_connect(int argc, char **argv)
         host[n] = '\0';
         o.servername = host;
     }
-    if ((pol = attls_cli_policy("connect", policy_path, &common, &rc)) == NULL)
+    if ((pol = attls_cli_policy("connect", &vo, &rc)) == NULL)
         return rc;
     rc = run(&o, pol);
     attls_policy_free(pol);

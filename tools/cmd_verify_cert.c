@@ -35,31 +35,25 @@ static void usage(FILE *out)
 int attls_cmd_verify_cert(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"policy", required_argument, NULL, ATTLS_CLI_POLICY_OPTION},
-        ATTLS_CLI_COMMON_OPTIONS,
+        ATTLS_CLI_VERIFY_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    attls_cli_common common;
-    const char *policy_path = NULL;
+    attls_cli_verify vo;
     attls_policy *pol;
     attls_result res;
     attls_status st;
     X509 *x = NULL;
     int opt, rc = ATTLS_EXIT_OK;
 
-    attls_cli_common_init(&common);
+    attls_cli_verify_init(&vo);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        int handled = attls_cli_common_option(&common, opt, optarg);
+        int handled = attls_cli_verify_option(&vo, opt, optarg);
 
         if (handled < 0)
             return ATTLS_EXIT_USAGE;
         if (handled > 0)
             continue;
-        if (opt == ATTLS_CLI_POLICY_OPTION) {
-            policy_path = optarg;
-            continue;
-        }
         if (opt == 'h') {
             usage(stdout);
             return ATTLS_EXIT_OK;
@@ -68,13 +62,12 @@ int attls_cmd_verify_cert(int argc, char **argv)
     }
     if (argc - optind != 1)
         return attls_cli_usage_error("verify-cert", "give one certificate");
-    if ((pol = attls_cli_policy("verify-cert", policy_path, &common, &rc)) ==
-        NULL)
+    if ((pol = attls_cli_policy("verify-cert", &vo, &rc)) == NULL)
         return rc;
     attls_status_clear(&st);
     if (attls_cli_read_cert(argv[optind], &x, &st) == ATTLS_OK &&
         attls_verify_certificate(x, pol, &res, &st) == ATTLS_OK) {
-        if (attls_cli_print_claims(res.json, common.json) != 0)
+        if (attls_cli_print_claims(res.json, vo.common.json) != 0)
             attls_fail(&st, ATTLS_E_IO, "cli.output",
                        "cannot write the claims");
         attls_result_free(&res);

@@ -9,6 +9,7 @@
 #include "evidence/binder.h"
 #include "evidence/hcl.h"
 #include "evidence/json_util.h"
+#include "evidence/pkipath.h"
 #include "evidence/snp.h"
 #include "evidence/tdx_quote.h"
 #include "evidence/tpm_attest.h"
@@ -257,32 +258,15 @@ static attls_code show_cert(const attls_buf *b, const char *label, json_t *rec,
 static attls_code show_pkipath(const attls_buf *b, json_t *rec,
                                attls_status *st)
 {
-    const unsigned char *p = b->data;
-    STACK_OF(ASN1_TYPE) *seq = d2i_ASN1_SEQUENCE_ANY(NULL, &p, (long)b->len);
+    STACK_OF(X509) *certs = NULL;
     json_t *list = json_array();
-    attls_code rc = ATTLS_OK;
+    attls_code rc = attls_pkipath_parse(b, &certs, st);
 
-    if (seq == NULL || (size_t)(p - b->data) != b->len || list == NULL)
-        rc = attls_fail(st, ATTLS_E_EVIDENCE_RECORD, "show.pkipath",
-                        "record 'ak-intermediates' is not a PkiPath");
-    for (int i = 0; rc == ATTLS_OK && i < sk_ASN1_TYPE_num(seq); i++) {
-        ASN1_TYPE *t = sk_ASN1_TYPE_value(seq, i);
-        const unsigned char *q;
-        X509 *x = NULL;
-
-        if (t->type == V_ASN1_SEQUENCE) {
-            q = t->value.sequence->data;
-            x = d2i_X509(NULL, &q, t->value.sequence->length);
-        }
-        if (x == NULL)
-            rc =
-                attls_fail(st, ATTLS_E_EVIDENCE_RECORD, "show.pkipath",
-                           "ak-intermediates entry %d is not a certificate", i);
-        else
-            json_array_append_new(list, x509_json(x));
-        X509_free(x);
-    }
-    sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
+    if (rc == ATTLS_OK && list == NULL)
+        rc = attls_fail(st, ATTLS_E_INTERNAL, "show.pkipath", "no memory");
+    for (int i = 0; rc == ATTLS_OK && i < sk_X509_num(certs); i++)
+        json_array_append_new(list, x509_json(sk_X509_value(certs, i)));
+    sk_X509_pop_free(certs, X509_free);
     if (rc == ATTLS_OK)
         attls_json_set(rec, "certificates", list);
     else

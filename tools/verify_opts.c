@@ -5,9 +5,26 @@
 
 #include <jansson.h>
 
-attls_policy *attls_cli_policy(const char *cmd, const char *path,
-                               const attls_cli_common *common, int *exit_code)
+void attls_cli_verify_init(attls_cli_verify *v)
 {
+    attls_cli_common_init(&v->common);
+    v->policy_path = NULL;
+}
+
+int attls_cli_verify_option(attls_cli_verify *v, int opt, const char *arg)
+{
+    if (opt == ATTLS_CLI_POLICY_OPTION) {
+        v->policy_path = arg;
+        return 1;
+    }
+    return attls_cli_common_option(&v->common, opt, arg);
+}
+
+attls_policy *attls_cli_policy(const char *cmd, const attls_cli_verify *v,
+                               int *exit_code)
+{
+    const char *path = v->policy_path;
+    const attls_cli_common *common = &v->common;
     attls_status st;
     attls_policy *pol;
 
