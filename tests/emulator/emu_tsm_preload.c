@@ -68,7 +68,11 @@ static int report_entry(int dirfd, const char *path, char *name, size_t cap)
     return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* @retval 0 the emulator did it, -1 with errno set otherwise */
+/*
+ * @retval 0 the emulator did it
+ * @retval -1 it refused (errno EIO)
+ * @retval -2 it is not running (stopped machine; errno unchanged)
+ */
 static int ask_emulator(const char *verb, const char *name)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -84,8 +88,12 @@ static int ask_emulator(const char *verb, const char *name)
     snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
     n = snprintf(req, sizeof(req), "%s %s\n", verb, name);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-        write(fd, req, (size_t)n) == n) {
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        close(fd);
+        errno = saved;
+        return -2;
+    }
+    if (fd >= 0 && write(fd, req, (size_t)n) == n) {
         n = read(fd, reply, sizeof(reply) - 1);
         if (n >= 3 && memcmp(reply, "ok\n", 3) == 0)
             rc = 0;
@@ -110,6 +118,7 @@ static int after_mkdir(int dirfd, const char *path, int rc)
         return rc;
     if (ask_emulator("mkdir", name) == 0)
         return 0;
+    /* No entry without its attributes: configfs makes both or neither. */
     real_unlinkat(dirfd, path, AT_REMOVEDIR);
     errno = EIO;
     return -1;
@@ -137,8 +146,9 @@ EXPORT int rmdir(const char *path)
         (int (*)(const char *))dlsym(RTLD_NEXT, "rmdir");
     char name[256];
 
+    /* With the emulator stopped the entry is a plain directory again. */
     if (report_entry(AT_FDCWD, path, name, sizeof(name)) &&
-        ask_emulator("rmdir", name) != 0)
+        ask_emulator("rmdir", name) == -1)
         return -1;
     return real(path);
 }
@@ -151,7 +161,7 @@ EXPORT int unlinkat(int dirfd, const char *path, int flags)
 
     if ((flags & AT_REMOVEDIR) &&
         report_entry(dirfd, path, name, sizeof(name)) &&
-        ask_emulator("rmdir", name) != 0)
+        ask_emulator("rmdir", name) == -1)
         return -1;
     return real(dirfd, path, flags);
 }
