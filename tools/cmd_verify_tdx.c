@@ -228,13 +228,15 @@ static void print_hex_line(const char *label, const uint8_t *b, size_t len)
     printf("%-15s %s\n", label, hex);
 }
 
-static void print_tcb(const attls_tdx_claims *c)
+static void print_tcb(const attls_tdx_claims *c, int collateral)
 {
     const attls_tdx_tcb_result *t = &c->tcb;
     char date[32];
 
     if (t->status == ATTLS_TDX_TCB_NOT_EVALUATED) {
-        printf("%-15s not evaluated (no collateral)\n", "TCB status");
+        printf("%-15s not evaluated%s\n", "TCB status",
+               collateral ? " (the collateral was rejected)"
+                          : " (no collateral)");
         return;
     }
     attls_format_rfc3339(t->tcb_date, date, sizeof(date));
@@ -257,7 +259,7 @@ static void print_tcb(const attls_tdx_claims *c)
                                      : "not checked (no PCK CRL)");
 }
 
-static void print_claims(const attls_tdx_claims *c)
+static void print_claims(const attls_tdx_claims *c, int collateral)
 {
     const attls_tdx_td_report *td = &c->td;
     char name[16];
@@ -281,7 +283,7 @@ static void print_claims(const attls_tdx_claims *c)
     printf("%-15s 0x%016llx\n", "XFAM", (unsigned long long)td->xfam);
     print_hex_line("FMSPC", c->pck.fmspc, 6);
     printf("%-15s %u, QE ISVSVN %u\n", "PCESVN", c->pck.pcesvn, c->qe.isvsvn);
-    print_tcb(c);
+    print_tcb(c, collateral);
 }
 
 static attls_code run(const options *o, attls_tdx_claims *claims,
@@ -344,7 +346,7 @@ int attls_cmd_verify_tdx(int argc, char **argv)
     run(&o, &claims, &have_claims, &st);
     /* Claims are shown once the quote verified, also when the TCB did not. */
     if (have_claims && !o.common.json)
-        print_claims(&claims);
+        print_claims(&claims, have_collateral(&o));
     if (have_claims && o.common.json &&
         (doc = attls_tdx_claims_to_json(&claims)) == NULL)
         attls_fail(&st, ATTLS_E_INTERNAL, "cli", "out of memory");

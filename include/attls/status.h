@@ -69,7 +69,6 @@ extern "C" {
 
 /* 300-399: Intel TDX quotes and collateral. */
 #define ATTLS_ERRORS_TDX(X)                                                    \
-    X(ATTLS_E_TDX_PARSE, 300, "TDX quote malformed")                           \
     X(ATTLS_E_TDX_TRUNCATED, 301, "TDX quote shorter than its structure")      \
     X(ATTLS_E_TDX_VERSION, 302, "TDX quote version not 4 or 5")                \
     X(ATTLS_E_TDX_KEY_TYPE, 303, "attestation key type not ECDSA-P256")        \
