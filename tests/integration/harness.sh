@@ -88,6 +88,11 @@ if grep -E '\[(alert|crit|emerg)\]|exited on signal' \
     tpmenv_die "nginx error.log reports a crash"
 fi
 
+step "a service started in a subshell is refused (it would outlive stop_all)"
+if (tpmenv_spawn stray sleep 30) 2>/dev/null; then
+    tpmenv_die "tpmenv_spawn accepted a subshell"
+fi
+
 step "stop_all stops everything when a script fails or is killed"
 cat >"$TPMENV_DIR/child.sh" <<CHILD
 set -euo pipefail

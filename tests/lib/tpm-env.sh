@@ -116,6 +116,10 @@ wait_for_ports() {
 tpmenv_spawn() { # NAME CMD...: background, own session, logged, registered
     local name=$1
     shift
+    # A service started in a subshell ($(...), a pipeline) would be
+    # registered there only, and outlive the script.
+    [ "$BASHPID" = "$TPMENV_MAIN_PID" ] ||
+        tpmenv_die "$name: start services from the main shell, not a subshell"
     setsid "$@" >"$TPMENV_DIR/$name.log" 2>&1 </dev/null &
     TPMENV_LAST_PID=$!
     TPMENV_SERVICES+=("$name:$TPMENV_LAST_PID")
