@@ -153,7 +153,8 @@ static void test_verified_snp_every_byte(void **state)
                               .hwid_len = 64};
     const uint64_t tcb = 0x5415000000000009ULL;
     uint8_t hw[ATTLS_HCL_HW_REPORT_SIZE];
-    size_t stride = tu_stride(), checked = 0;
+    /* Each run verifies a chain and a signature: sparser under valgrind. */
+    size_t stride = tu_stride() > 1 ? 3 * tu_stride() : 1, checked = 0;
     attls_hcl_verify_params p;
     attls_status st;
     tu_fake_amd f;
@@ -200,7 +201,8 @@ static void test_truncation(void **state)
 
         tu_read(files[i], &b);
         report_size = attls_le32(b.data + 8);
-        for (size_t len = 0; len < b.len; len += tu_stride()) {
+        for (size_t len = 0;
+             len<b.len; len += tu_stride()> 1 ? 3 * tu_stride() : 1) {
             attls_buf cut = {b.data, len};
             attls_code want = len >= report_size ? ATTLS_OK : ATTLS_E_HCL_PARSE;
 
