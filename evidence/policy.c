@@ -249,6 +249,17 @@ static attls_code parse_max_age(attls_policy *p, json_t *v, attls_status *st)
     return ATTLS_OK;
 }
 
+static attls_code parse_nonce(attls_policy *p, json_t *v, attls_status *st)
+{
+    size_t n = json_string_length(v);
+
+    if (!json_is_string(v) || n < 2 || n > 2 * ATTLS_NONCE_MAX || n % 2 ||
+        attls_hex_decode(json_string_value(v), n, p->nonce, n / 2) != 0)
+        return bad(st, "nonce", "not 2 to 128 hex digits");
+    p->nonce_len = n / 2;
+    return ATTLS_OK;
+}
+
 static attls_code parse_roots(attls_policy *p, json_t *v, attls_status *st)
 {
     if (!json_is_string(v) || json_string_length(v) == 0)
@@ -271,6 +282,7 @@ static attls_code parse_object(attls_policy *p, json_t *root, attls_status *st)
                                        "tdx",
                                        "pcrs",
                                        "tpm_ak_pins",
+                                       "nonce",
                                        NULL};
     attls_code rc = only_keys(root, "the policy", keys, st);
     json_t *v;
@@ -293,6 +305,7 @@ static attls_code parse_object(attls_policy *p, json_t *root, attls_status *st)
     FIELD("pcrs", parse_pcrs(p, v, st));
     FIELD("tpm_ak_pins", hex_list(v, "tpm_ak_pins", 32, (uint8_t **)&p->ak_pins,
                                   &p->n_ak_pins, st));
+    FIELD("nonce", parse_nonce(p, v, st));
 #undef FIELD
     return rc;
 }

@@ -27,9 +27,11 @@ struct attls_policy {
     int allow_debug;
     long long max_age; /**< seconds; < 0: no limit */
     int have_time;
-    time_t at;             /**< verification time when have_time */
-    char *roots_dir;       /**< NULL: pinned roots */
-    int require_user_data; /**< Azure: runtime claims echo binder64 */
+    time_t at;                      /**< verification time when have_time */
+    char *roots_dir;                /**< NULL: pinned roots */
+    int require_user_data;          /**< Azure: runtime claims echo binder64 */
+    uint8_t nonce[ATTLS_NONCE_MAX]; /**< the claims must carry this nonce */
+    size_t nonce_len;               /**< 0: any or none */
     /* SEV-SNP */
     uint8_t (*snp_measurements)[48];
     size_t n_snp_measurements;
@@ -48,7 +50,7 @@ struct attls_policy {
     size_t n_ak_pins;
 };
 
-/** Apply the claims-level rules: platform, residency, age at @p at. */
+/** Apply the claims-level rules: platform, residency, age at @p at, nonce. */
 attls_code attls_policy_check_claims(const attls_policy *pol,
                                      const attls_claims *c, time_t at,
                                      attls_status *st);

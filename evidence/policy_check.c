@@ -44,6 +44,13 @@ attls_code attls_policy_check_claims(const attls_policy *pol,
                           "older than max_age %lld s",
                           created, (long long)(at - c->created), now,
                           pol->max_age);
+    if (pol->nonce_len > 0 &&
+        (c->nonce_len != pol->nonce_len ||
+         CRYPTO_memcmp(c->nonce, pol->nonce, c->nonce_len) != 0))
+        return attls_fail(st, ATTLS_E_POLICY_NONCE, "policy.nonce",
+                          "the claims carry %s, not the nonce the policy "
+                          "expects",
+                          c->nonce_len > 0 ? "another nonce" : "no nonce");
     return ATTLS_OK;
 }
 

@@ -18,8 +18,9 @@ platform_describe() {
 platform_start() {
     vm=$dir/vm
     export ATTLS_EMU=$build/tests/emulator/attls-emu
-    # The emulated VM's services are stopped with everything else.
-    trap 'rc=$?; "$src/tests/emulate" stop "$vm" >/dev/null 2>&1; (exit $rc); stop_all' EXIT
+    # The emulated VM's services are stopped with everything else; nginx
+    # first, while the vTPM it uses is still there.
+    trap 'rc=$?; tpmenv_stop nginx; "$src/tests/emulate" stop "$vm" >/dev/null 2>&1; (exit $rc); stop_all' EXIT
     show "$src/tests/emulate" start azure-snp "$vm"
     # shellcheck disable=SC1091
     . "$vm/env.sh"
@@ -31,7 +32,8 @@ platform_start() {
 platform_key_and_certificate() {
     local key=$1 crt=$2
     show attls cert --key "$key" --cert "$crt" --san localhost --residency vtpm
-    show attls show "$crt" >"$dir/evidence.json"
+    printf '\n$ attls show tls.crt   # the evidence, decoded (summary)\n'
+    attls show "$crt" >"$dir/evidence.json"
     python3 - "$dir/evidence.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

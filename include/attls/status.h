@@ -202,7 +202,8 @@ extern "C" {
     X(ATTLS_E_POLICY_TDX_MEASUREMENT, 647,                                     \
       "policy: TDX MRTD or RTMR not allowed")                                  \
     X(ATTLS_E_POLICY_USER_DATA, 648,                                           \
-      "policy: Azure user-data does not echo the binder")
+      "policy: Azure user-data does not echo the binder")                      \
+    X(ATTLS_E_POLICY_NONCE, 649, "policy: claims nonce not the expected one")
 
 /*
  * 800-899: collecting evidence on the VM (tpm/: NV indices, attestation keys,

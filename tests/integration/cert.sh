@@ -310,6 +310,10 @@ case $platform in
 *tdx) with "{\"tdx\":{\"mrtd\":[\"$(printf '%096d' 0)\"]}}"
       refused ATTLS_E_POLICY_TDX_MEASUREMENT "$TPMENV_DIR/vtpm.crt" ;;
 esac
+with '{"nonce":"00112233445566778899aabbccddeeff"}'
+verify "$TPMENV_DIR/vtpm.crt" >/dev/null || tpmenv_die "the nonce given to attls cert was not accepted"
+with '{"nonce":"0011223344556677"}'
+refused ATTLS_E_POLICY_NONCE "$TPMENV_DIR/vtpm.crt"
 with '{"platforms":["gcp-tdx"]}'
 [ "$platform" = gcp-tdx ] && with '{"platforms":["azure-snp"]}'
 refused ATTLS_E_POLICY_PLATFORM "$TPMENV_DIR/vtpm.crt"

@@ -78,6 +78,10 @@ static void test_malformed(void **state)
         {"{\"pcrs\":{\"sha256\":{\"24x\":\"00\"}}}", ATTLS_E_POLICY_VALUE},
         {"{\"pcrs\":{\"sha256\":{\"7\":\"0011\"}}}", ATTLS_E_POLICY_VALUE},
         {"{\"tpm_ak_pins\":[\"" HEX48 "\"]}", ATTLS_E_POLICY_VALUE},
+        {"{\"nonce\":\"0\"}", ATTLS_E_POLICY_VALUE},
+        {"{\"nonce\":\"\"}", ATTLS_E_POLICY_VALUE},
+        {"{\"nonce\":\"0g\"}", ATTLS_E_POLICY_VALUE},
+        {"{\"nonce\":12}", ATTLS_E_POLICY_VALUE},
     };
 
     (void)state;
@@ -198,6 +202,15 @@ static void test_claims_verdicts(void **state)
     assert_int_equal(check("{\"max_age\":3999}", &c, 5000), ATTLS_E_POLICY_AGE);
     /* Evidence from the future is refused when ages are checked. */
     assert_int_equal(check("{\"max_age\":3999}", &c, 999), ATTLS_E_POLICY_AGE);
+    assert_int_equal(check("{\"nonce\":\"00ff\"}", &c, 5000),
+                     ATTLS_E_POLICY_NONCE);
+    c.nonce[1] = 0xff;
+    c.nonce_len = 2;
+    assert_int_equal(check("{\"nonce\":\"00FF\"}", &c, 5000), ATTLS_OK);
+    assert_int_equal(check("{\"nonce\":\"00fe\"}", &c, 5000),
+                     ATTLS_E_POLICY_NONCE);
+    assert_int_equal(check("{\"nonce\":\"00ff00\"}", &c, 5000),
+                     ATTLS_E_POLICY_NONCE);
     claims_of(&c, ATTLS_PLATFORM_TPM, ATTLS_RESIDENCY_VTPM, 1000);
     assert_int_equal(check("{}", &c, 5000), ATTLS_E_POLICY_PLATFORM);
     assert_int_equal(check("{\"platforms\":[\"tpm\"]}", &c, 5000), ATTLS_OK);
