@@ -10,6 +10,7 @@
 #include "provider/errors.h"
 #include "tpm/connection.h"
 #include "tpm/keys.h"
+#include "tpm/policy.h"
 #include "tpm/pubkey.h"
 #include "tpm/sign.h"
 
@@ -239,7 +240,31 @@ static TSS2_RC ensure_loaded(attls_key *key, const attls_tpm_conn *c)
 }
 
 typedef TSS2_RC (*private_op_fn)(ESYS_CONTEXT *esys, ESYS_TR tr,
-                                 const TPM2B_AUTH *auth, void *arg);
+                                 const TPM2B_AUTH *auth, ESYS_TR session,
+                                 void *arg);
+
+/*
+ * Run @p op on the loaded key. A PCR-policy key is authorised by a fresh
+ * PolicyPCR session (the TPM compares the PCRs' current values with the
+ * key's authPolicy), flushed whatever happens: 3 TPM commands per use.
+ */
+static TSS2_RC authorised_op(attls_key *key, ESYS_CONTEXT *esys,
+                             private_op_fn op, void *arg)
+{
+    ESYS_TR session = ESYS_TR_PASSWORD;
+    TSS2_RC rc;
+
+    if (key->persistent == 0 && key->blob.pcr_policy) {
+        rc = attls_tpm_policy_pcr_session(esys, &key->blob.policy_pcrs,
+                                          &session);
+        if (rc != TSS2_RC_SUCCESS)
+            return rc;
+    }
+    rc = op(esys, key->tr, &key->auth, session, arg);
+    if (session != ESYS_TR_PASSWORD)
+        attls_tpm_flush(esys, session);
+    return rc;
+}
 
 /* Acquire, load if needed, run one TPM command, release, raise. */
 static int run_private_op(attls_key *key, private_op_fn op, void *arg,
@@ -261,14 +286,14 @@ static int run_private_op(attls_key *key, private_op_fn op, void *arg,
     }
     rc = ensure_loaded(key, &c);
     if (rc == TSS2_RC_SUCCESS) {
-        rc = op(c.esys, key->tr, &key->auth, arg);
+        rc = authorised_op(key, c.esys, op, arg);
         if (attls_tpm_rc_code(rc) == ATTLS_E_TPM_HANDLE &&
             key->persistent == 0) {
             /* Evicted behind our back (e.g. by a resource manager). */
             key->tr = ESYS_TR_NONE;
             rc = ensure_loaded(key, &c);
             if (rc == TSS2_RC_SUCCESS)
-                rc = op(c.esys, key->tr, &key->auth, arg);
+                rc = authorised_op(key, c.esys, op, arg);
         }
     } else {
         what = key->persistent != 0 ? "opening the persistent key"
@@ -290,28 +315,30 @@ typedef struct sign_args {
 } sign_args;
 
 static TSS2_RC op_ecdsa(ESYS_CONTEXT *esys, ESYS_TR tr, const TPM2B_AUTH *auth,
-                        void *arg)
+                        ESYS_TR session, void *arg)
 {
     sign_args *a = arg;
 
-    return attls_tpm_sign_ecdsa(esys, tr, auth, a->halg, a->in, a->len, a->out);
+    return attls_tpm_sign_ecdsa(esys, tr, auth, session, a->halg, a->in, a->len,
+                                a->out);
 }
 
 static TSS2_RC op_rsassa(ESYS_CONTEXT *esys, ESYS_TR tr, const TPM2B_AUTH *auth,
-                         void *arg)
+                         ESYS_TR session, void *arg)
 {
     sign_args *a = arg;
 
-    return attls_tpm_sign_rsassa(esys, tr, auth, a->halg, a->in, a->len,
-                                 a->out);
+    return attls_tpm_sign_rsassa(esys, tr, auth, session, a->halg, a->in,
+                                 a->len, a->out);
 }
 
 static TSS2_RC op_rsa_raw(ESYS_CONTEXT *esys, ESYS_TR tr,
-                          const TPM2B_AUTH *auth, void *arg)
+                          const TPM2B_AUTH *auth, ESYS_TR session, void *arg)
 {
     sign_args *a = arg;
 
-    return attls_tpm_rsa_private(esys, tr, auth, a->in, a->len, a->out);
+    return attls_tpm_rsa_private(esys, tr, auth, session, a->in, a->len,
+                                 a->out);
 }
 
 int attls_key_sign_ecdsa(attls_key *key, const uint8_t *digest, size_t len,

@@ -21,6 +21,7 @@
 #include "tpm/attest.h"
 #include "tpm/imds.h"
 #include "tpm/pcr.h"
+#include "tpm/policy.h"
 #include "tpm/platform.h"
 
 /* The paravisor regenerates the HCL report at most every 2 s. */
@@ -461,10 +462,46 @@ static int pcr_digest_holds(const TPM2B_ATTEST *quoted,
 }
 
 /*
+ * pcr-policy: the key's authPolicy must be PolicyPCR over exactly the quoted
+ * selection and values (what a verifier checks, evidence-format.md §6
+ * step 8); a PCR extended since the key was made fails here, not there.
+ */
+static attls_code key_policy_matches(const collector *c,
+                                     const attls_collect_key *key,
+                                     const TPM2B_DIGEST *values, size_t count,
+                                     attls_status *st)
+{
+    TPM2B_DIGEST pcr_digest, want;
+    const TPMT_PUBLIC *p;
+
+    if (!c->o->pcr_policy)
+        return ATTLS_OK;
+    if (key->tpm_public == NULL)
+        return attls_fail(st, ATTLS_E_ARGUMENT, "collect.pcr_policy",
+                          "pcr-policy needs a vtpm key");
+    p = &key->tpm_public->publicArea;
+    if (attls_tpm_policy_pcr_values(values, count, &pcr_digest) !=
+            TSS2_RC_SUCCESS ||
+        attls_tpm_policy_pcr_digest(&c->o->pcrs, &pcr_digest, &want) !=
+            TSS2_RC_SUCCESS)
+        return attls_fail(st, ATTLS_E_INTERNAL, "collect.pcr_policy",
+                          "cannot compute the PolicyPCR digest");
+    if ((p->objectAttributes & TPMA_OBJECT_USERWITHAUTH) ||
+        p->authPolicy.size != want.size ||
+        memcmp(p->authPolicy.buffer, want.buffer, want.size) != 0)
+        return attls_fail(st, ATTLS_E_KEY_PCR_POLICY, "collect.pcr_policy",
+                          "the key is not bound to the quoted PCR state "
+                          "(not a PCR-policy key, another PCR selection, or "
+                          "PCRs extended since it was made): make a new key");
+    return ATTLS_OK;
+}
+
+/*
  * Read the PCRs, quote them, and check that the quote covers the values
  * read; a PCR extended in between (IMA, a login) means another round.
  */
-static attls_code quote_record(collector *c, attls_status *st)
+static attls_code quote_record(collector *c, const attls_collect_key *key,
+                               attls_status *st)
 {
     TPM2B_DIGEST values[ATTLS_QUOTE_MAX_PCRS];
     TPM2B_ATTEST quoted;
@@ -493,6 +530,8 @@ static attls_code quote_record(collector *c, attls_status *st)
                         "the PCR values changed between reading and quoting "
                         "in %d attempts",
                         QUOTE_TRIES);
+    if (rc == ATTLS_OK)
+        rc = key_policy_matches(c, key, values, count, st);
     if (rc == ATTLS_OK)
         rc = attls_quote_record_encode(&quoted, &sig, values, count, &rec, st);
     if (rc == ATTLS_OK)
@@ -564,7 +603,7 @@ attls_code attls_collect(ESYS_CONTEXT *esys, const attls_collect_opts *o,
     if (rc == ATTLS_OK)
         rc = ak_chain_record(&c, st);
     if (rc == ATTLS_OK)
-        rc = quote_record(&c, st);
+        rc = quote_record(&c, key, st);
     if (rc == ATTLS_OK)
         rc = certify_record(&c, key, st);
     if (rc == ATTLS_OK) {

@@ -136,8 +136,9 @@ attls_code attls_issue(const attls_issue_opts *o, attls_issue_result *res,
     if (o->reuse_key)
         rc = attls_tls_key_read(o->key_path, &key, st);
     else
-        rc =
-            attls_tls_key_generate(o->collect.residency, &o->keyspec, &key, st);
+        rc = attls_tls_key_generate(
+            o->collect.residency, &o->keyspec,
+            o->collect.pcr_policy ? &o->collect.pcrs : NULL, &key, st);
     if (rc == ATTLS_OK && key.residency != o->collect.residency)
         rc = attls_fail(st, ATTLS_E_ARGUMENT, "issue.residency",
                         "%s holds a %s key, not a %s one", o->key_path,

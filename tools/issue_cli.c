@@ -236,20 +236,6 @@ int attls_issue_cli_finish(attls_issue_cli *c, const char *cmd)
         attls_cli_usage_error(cmd, "--pcr-policy needs --residency vtpm");
         return -1;
     }
-    /*
-     * A PCR-policy key needs a TSS2 key file that records the policy and a
-     * provider that satisfies it (a PolicyPCR session) at every signature;
-     * neither exists yet, and the claims must never say pcr-policy for a
-     * key without one.
-     */
-    if (c->o.collect.pcr_policy) {
-        fprintf(stderr,
-                "attls %s: --pcr-policy is not available yet: the TSS2 key "
-                "file and the attls provider do not support policy keys "
-                "[%s]\n",
-                cmd, attls_status_code_name(ATTLS_E_UNSUPPORTED));
-        return -1;
-    }
     return 0;
 }
 

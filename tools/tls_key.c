@@ -11,6 +11,8 @@
 
 #include "tpm/connection.h"
 #include "tpm/parent.h"
+#include "tpm/pcr.h"
+#include "tpm/policy.h"
 #include "tpm/rc.h"
 
 /* A key file is small; anything bigger is not one of ours. */
@@ -91,31 +93,84 @@ static attls_code decode_pem(const attls_buf *pem, const char *propq,
     return ATTLS_OK;
 }
 
-static attls_code tpm_create(const attls_tpm_keyspec *spec, attls_tls_key *k,
+/*
+ * The PolicyPCR of a PCR-policy key over @p pcrs and their current values
+ * (kept in @p kf for the key file), into @p policy.
+ */
+static attls_code pcr_policy(ESYS_CONTEXT *esys, const TPML_PCR_SELECTION *pcrs,
+                             attls_tpm_keyfile *kf, TPM2B_DIGEST *policy,
                              attls_status *st)
 {
-    attls_tpm_conn conn;
+    TPM2B_DIGEST values[ATTLS_PCR_MAX_BANKS * ATTLS_PCR_COUNT];
+    size_t count = 0;
+    attls_code rc = attls_pcr_read(
+        esys, pcrs, values, sizeof(values) / sizeof(values[0]), &count, st);
+
+    if (rc != ATTLS_OK)
+        return rc;
+    if (attls_tpm_policy_pcr_values(values, count, &kf->policy_pcr_digest) !=
+            TSS2_RC_SUCCESS ||
+        attls_tpm_policy_pcr_digest(pcrs, &kf->policy_pcr_digest, policy) !=
+            TSS2_RC_SUCCESS)
+        return attls_fail(st, ATTLS_E_PCR_SELECTION, "key.pcr_policy",
+                          "cannot compute the PolicyPCR digest");
+    kf->pcr_policy = 1;
+    kf->policy_pcrs = *pcrs;
+    return ATTLS_OK;
+}
+
+/* Under the parent: the key, bound to @p policy_pcrs when not NULL. */
+static attls_code create_under_owner(ESYS_CONTEXT *esys,
+                                     const attls_tpm_keyspec *spec,
+                                     const TPML_PCR_SELECTION *policy_pcrs,
+                                     attls_tls_key *k, TPM2B_PUBLIC **pub,
+                                     TPM2B_PRIVATE **priv, TSS2_RC *last_rc,
+                                     attls_status *st)
+{
+    attls_tpm_keyspec s = *spec;
     attls_tpm_parent parent;
+    TPM2B_DIGEST policy;
+    TSS2_RC rc;
+
+    if (policy_pcrs != NULL) {
+        attls_code c = pcr_policy(esys, policy_pcrs, &k->kf, &policy, st);
+
+        if (c != ATTLS_OK)
+            return c;
+        s.auth_policy = &policy;
+    }
+    rc = attls_tpm_parent_open(esys, ATTLS_TPM_PARENT_OWNER, 0, NULL, &parent);
+    if (rc == TSS2_RC_SUCCESS) {
+        rc = attls_tpm_key_create(esys, parent.tr, &s, NULL, pub, priv);
+        attls_tpm_parent_close(esys, &parent);
+    }
+    *last_rc = rc;
+    if (rc != TSS2_RC_SUCCESS)
+        return attls_fail(st, attls_tpm_rc_code(rc), "key.tpm",
+                          "creating the TLS key in the TPM failed: %s",
+                          attls_tpm_rc_text(rc));
+    return ATTLS_OK;
+}
+
+static attls_code tpm_create(const attls_tpm_keyspec *spec,
+                             const TPML_PCR_SELECTION *policy_pcrs,
+                             attls_tls_key *k, attls_status *st)
+{
+    attls_tpm_conn conn;
     TPM2B_PUBLIC *pub = NULL;
     TPM2B_PRIVATE *priv = NULL;
     TSS2_RC rc = attls_tpm_acquire(&conn);
+    attls_code code;
 
     if (rc != TSS2_RC_SUCCESS)
         return attls_fail(st, attls_tpm_rc_code(rc), "key.tpm",
                           "cannot reach the TPM at '%s': %s", attls_tpm_tcti(),
                           attls_tpm_rc_text(rc));
-    rc = attls_tpm_parent_open(conn.esys, ATTLS_TPM_PARENT_OWNER, 0, NULL,
-                               &parent);
-    if (rc == TSS2_RC_SUCCESS) {
-        rc =
-            attls_tpm_key_create(conn.esys, parent.tr, spec, NULL, &pub, &priv);
-        attls_tpm_parent_close(conn.esys, &parent);
-    }
+    code = create_under_owner(conn.esys, spec, policy_pcrs, k, &pub, &priv, &rc,
+                              st);
     attls_tpm_release(&conn, rc);
-    if (rc != TSS2_RC_SUCCESS)
-        return attls_fail(st, attls_tpm_rc_code(rc), "key.tpm",
-                          "creating the TLS key in the TPM failed: %s",
-                          attls_tpm_rc_text(rc));
+    if (code != ATTLS_OK)
+        return code;
     k->kf.parent = ATTLS_TPM_PARENT_OWNER;
     k->kf.empty_auth = 1;
     k->kf.pub = *pub;
@@ -177,6 +232,7 @@ static attls_code soft_create(const attls_tpm_keyspec *spec, attls_tls_key *k,
 
 attls_code attls_tls_key_generate(attls_residency r,
                                   const attls_tpm_keyspec *spec,
+                                  const TPML_PCR_SELECTION *policy_pcrs,
                                   attls_tls_key *out, attls_status *st)
 {
     attls_code rc;
@@ -186,7 +242,7 @@ attls_code attls_tls_key_generate(attls_residency r,
     if (r == ATTLS_RESIDENCY_MEMORY) {
         rc = soft_create(spec, out, st);
     } else {
-        rc = tpm_create(spec, out, st);
+        rc = tpm_create(spec, policy_pcrs, out, st);
         if (rc == ATTLS_OK)
             rc = tpm_pem(out, st);
         if (rc == ATTLS_OK)

@@ -32,12 +32,14 @@ typedef struct attls_tls_key {
 int attls_tls_key_type(const char *name, attls_tpm_keyspec *spec);
 
 /**
- * Create a new key.
+ * Create a new key. With @p policy_pcrs (vtpm only; NULL: none) the key is a
+ * PCR-policy key (tpm/policy.h) over those PCRs' current values.
  * @retval ATTLS_OK @p out filled (free with attls_tls_key_free())
  * @retval TPM codes for a failed creation, ATTLS_E_INTERNAL otherwise
  */
 attls_code attls_tls_key_generate(attls_residency r,
                                   const attls_tpm_keyspec *spec,
+                                  const TPML_PCR_SELECTION *policy_pcrs,
                                   attls_tls_key *out, attls_status *st);
 
 /**

@@ -8,6 +8,7 @@
 #include <openssl/objects.h>
 #include <tss2/tss2_mu.h>
 
+#include "tpm/keyfile_policy.h"
 #include "tpm/parent.h"
 
 typedef struct attls_tpmkey_asn1 {
@@ -23,7 +24,10 @@ typedef struct attls_tpmkey_asn1 {
     ASN1_OCTET_STRING *privkey;
 } attls_tpmkey_asn1;
 
-/* policy and authPolicy are only detected (and refused): decode as ANY. */
+/*
+ * policy elements are decoded one by one (tpm/keyfile_policy.c) for specific
+ * errors; authPolicy is only detected (and refused): both decode as ANY.
+ */
 ASN1_SEQUENCE(attls_tpmkey_asn1) =
     {
         ASN1_SIMPLE(attls_tpmkey_asn1, type, ASN1_OBJECT),
@@ -60,10 +64,6 @@ ASN1_SEQUENCE(attls_tpmkey_asn1) =
 static attls_code check_unsupported(const attls_tpmkey_asn1 *k,
                                     attls_status *st)
 {
-    if (k->policy != NULL)
-        return attls_fail(st, ATTLS_E_KEYFILE_POLICY, "keyfile.policy",
-                          "the key is bound to a policy ([1] policy), "
-                          "which attls cannot satisfy");
     if (k->secret != NULL)
         return attls_fail(st, ATTLS_E_KEYFILE_POLICY, "keyfile.secret",
                           "the key carries an import secret ([2] secret)");
@@ -146,7 +146,9 @@ attls_code attls_tpm_keyfile_decode(const uint8_t *der, size_t len,
     if ((code = check_type(k, st)) != ATTLS_OK ||
         (code = check_unsupported(k, st)) != ATTLS_OK ||
         (code = check_parent(k, &out->parent, st)) != ATTLS_OK ||
-        (code = unmarshal_blobs(k, out, st)) != ATTLS_OK)
+        (code = unmarshal_blobs(k, out, st)) != ATTLS_OK ||
+        (k->policy != NULL &&
+         (code = attls_keyfile_policy_decode(k->policy, out, st)) != ATTLS_OK))
         goto end;
     /* Absent emptyAuth (-1) means an auth value is needed. */
     out->empty_auth = k->empty_auth > 0;
@@ -205,7 +207,8 @@ attls_code attls_tpm_keyfile_encode(const attls_tpm_keyfile *kf, uint8_t **der,
         code = ATTLS_E_ARGUMENT;
         goto end;
     }
-    if (k->type == NULL || !ASN1_INTEGER_set_uint64(k->parent, parent))
+    k->policy = attls_keyfile_policy_encode(kf, &n);
+    if (!n || k->type == NULL || !ASN1_INTEGER_set_uint64(k->parent, parent))
         goto end;
     n = ASN1_item_i2d((ASN1_VALUE *)k, &out, TPMKEY_IT);
     if (n <= 0)

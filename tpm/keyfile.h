@@ -17,10 +17,21 @@
  *         pubkey      OCTET STRING,               -- TPM2B_PUBLIC
  *         privkey     OCTET STRING }              -- TPM2B_PRIVATE
  *
- * Decoding is strict: exact OID, the whole input consumed, policy, secret
- * and authPolicy refused (attls does not do policy sessions), each blob
+ *     TPMPolicy ::= SEQUENCE {
+ *         commandCode   [0] EXPLICIT INTEGER,
+ *         commandPolicy [1] EXPLICIT OCTET STRING }
+ *
+ * Decoding is strict: exact OID, the whole input consumed, each blob
  * consumed exactly by Tss2_MU. An absent emptyAuth means the key needs an
  * auth value (the draft's rule); attls always writes emptyAuth.
+ *
+ * policy: attls accepts exactly one form, a PCR-policy key (tpm/policy.h):
+ * one TPMPolicy with commandCode TPM_CC_PolicyPCR (0x17F) and
+ * commandPolicy the command's marshalled parameters in Part 3 order,
+ * TPM2B_DIGEST pcrDigest (32 bytes, SHA-256 of the PCR values) followed by
+ * TPML_PCR_SELECTION pcrs, as openssl_tpm2_engine writes it; the key's
+ * authPolicy must be that policy's digest and userWithAuth must be clear.
+ * Any other policy, secret and authPolicy are refused.
  */
 #ifndef ATTLS_TPM_KEYFILE_H
 #define ATTLS_TPM_KEYFILE_H
@@ -49,6 +60,9 @@ typedef struct attls_tpm_keyfile {
     int rsa_parent;     /**< 1: regenerate the RSA SRK, not the ECC one */
     TPM2B_PUBLIC pub;   /**< the key's public area */
     TPM2B_PRIVATE priv; /**< the key's wrapped private area */
+    int pcr_policy;     /**< 1: authorised by TPM2_PolicyPCR only */
+    TPML_PCR_SELECTION policy_pcrs; /**< pcr_policy: the PCRs */
+    TPM2B_DIGEST policy_pcr_digest; /**< pcr_policy: SHA-256 of their values */
 } attls_tpm_keyfile;
 
 /**
@@ -58,7 +72,8 @@ typedef struct attls_tpm_keyfile {
  * @retval ATTLS_OK success
  * @retval ATTLS_E_KEYFILE_PARSE not a TPMKey, trailing bytes, bad emptyAuth
  * @retval ATTLS_E_KEYFILE_TYPE OID other than loadableKey
- * @retval ATTLS_E_KEYFILE_POLICY policy, secret or authPolicy present
+ * @retval ATTLS_E_KEYFILE_POLICY secret or authPolicy present, a policy
+ *         other than one PolicyPCR, or one that is not the key's authPolicy
  * @retval ATTLS_E_KEYFILE_PARENT parent negative, too large or not a parent
  * @retval ATTLS_E_KEYFILE_BLOB a blob does not unmarshal exactly
  */
@@ -67,7 +82,7 @@ attls_code attls_tpm_keyfile_decode(const uint8_t *der, size_t len,
 
 /**
  * Encode to DER (emptyAuth always written; parent 0 is written as
- * 0x40000001).
+ * 0x40000001; the policy when pcr_policy is set).
  * @param[out] der OPENSSL_malloc'd bytes
  * @retval ATTLS_OK, ATTLS_E_ARGUMENT (bad parent or blob), ATTLS_E_INTERNAL
  */

@@ -31,6 +31,12 @@ TSS2_RC attls_tpm_key_template(const attls_tpm_keyspec *spec, TPM2B_PUBLIC *out)
     p->type = spec->type;
     p->nameAlg = TPM2_ALG_SHA256;
     p->objectAttributes = ATTLS_KEY_ATTRIBUTES;
+    if (spec->auth_policy != NULL) {
+        if (spec->auth_policy->size != TPM2_SHA256_DIGEST_SIZE)
+            return ATTLS_TPM_RC_SIZE;
+        p->objectAttributes &= ~TPMA_OBJECT_USERWITHAUTH;
+        p->authPolicy = *spec->auth_policy;
+    }
     switch (spec->type) {
     case TPM2_ALG_ECC:
         if (!curve_supported(spec->curve))

@@ -30,6 +30,11 @@ typedef struct attls_tpm_keyspec {
     TPMI_ALG_PUBLIC type;   /**< TPM2_ALG_ECC or TPM2_ALG_RSA */
     TPMI_ECC_CURVE curve;   /**< ECC: TPM2_ECC_NIST_P256 or _P384 */
     TPMI_RSA_KEY_BITS bits; /**< RSA: 2048, 3072 or 4096 */
+    /**
+     * NULL, or a SHA-256 authPolicy (tpm/policy.h): the key is then made
+     * without userWithAuth, so only a session satisfying it authorises use.
+     */
+    const TPM2B_DIGEST *auth_policy;
 } attls_tpm_keyspec;
 
 /**

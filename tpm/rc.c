@@ -76,6 +76,8 @@ static attls_code tpm_code(TSS2_RC code)
         case TPM2_RC_CURVE:
         case TPM2_RC_KEY_SIZE:
             return ATTLS_E_KEY_UNSUPPORTED;
+        case TPM2_RC_POLICY_FAIL:
+            return ATTLS_E_TPM_POLICY;
         default:
             return ATTLS_E_TPM_COMMAND;
         }
@@ -92,6 +94,8 @@ static attls_code tpm_code(TSS2_RC code)
         return ATTLS_E_TPM_BUSY;
     case TPM2_RC_LOCKOUT:
         return ATTLS_E_TPM_LOCKOUT;
+    case TPM2_RC_PCR_CHANGED:
+        return ATTLS_E_TPM_POLICY;
     default:
         if (code >= TPM2_RC_REFERENCE_H0 && code <= TPM2_RC_REFERENCE_H0 + 6)
             return ATTLS_E_TPM_HANDLE;

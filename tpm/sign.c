@@ -22,8 +22,8 @@ TPMI_ALG_HASH attls_tpm_hash_for_size(size_t len)
 }
 
 static TSS2_RC sign(ESYS_CONTEXT *esys, ESYS_TR key, const TPM2B_AUTH *auth,
-                    const TPMT_SIG_SCHEME *scheme, const uint8_t *digest,
-                    size_t len, TPMT_SIGNATURE **sig)
+                    ESYS_TR session, const TPMT_SIG_SCHEME *scheme,
+                    const uint8_t *digest, size_t len, TPMT_SIGNATURE **sig)
 {
     TPMT_TK_HASHCHECK ticket = {.tag = TPM2_ST_HASHCHECK,
                                 .hierarchy = TPM2_RH_NULL};
@@ -39,8 +39,8 @@ static TSS2_RC sign(ESYS_CONTEXT *esys, ESYS_TR key, const TPM2B_AUTH *auth,
     if (rc != TSS2_RC_SUCCESS)
         return rc;
     for (int attempt = 0;; attempt++) {
-        rc = Esys_Sign(esys, key, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-                       &d, scheme, &ticket, sig);
+        rc = Esys_Sign(esys, key, session, ESYS_TR_NONE, ESYS_TR_NONE, &d,
+                       scheme, &ticket, sig);
         if (!attls_tpm_should_retry(rc, attempt))
             break;
     }
@@ -48,16 +48,16 @@ static TSS2_RC sign(ESYS_CONTEXT *esys, ESYS_TR key, const TPM2B_AUTH *auth,
 }
 
 TSS2_RC attls_tpm_sign_ecdsa(ESYS_CONTEXT *esys, ESYS_TR key,
-                             const TPM2B_AUTH *auth, TPMI_ALG_HASH halg,
-                             const uint8_t *digest, size_t len,
-                             TPMS_SIGNATURE_ECC *out)
+                             const TPM2B_AUTH *auth, ESYS_TR session,
+                             TPMI_ALG_HASH halg, const uint8_t *digest,
+                             size_t len, TPMS_SIGNATURE_ECC *out)
 {
     TPMT_SIG_SCHEME scheme = {.scheme = TPM2_ALG_ECDSA,
                               .details.ecdsa.hashAlg = halg};
     TPMT_SIGNATURE *sig = NULL;
     TSS2_RC rc;
 
-    rc = sign(esys, key, auth, &scheme, digest, len, &sig);
+    rc = sign(esys, key, auth, session, &scheme, digest, len, &sig);
     if (rc == TSS2_RC_SUCCESS)
         *out = sig->signature.ecdsa;
     Esys_Free(sig);
@@ -65,16 +65,16 @@ TSS2_RC attls_tpm_sign_ecdsa(ESYS_CONTEXT *esys, ESYS_TR key,
 }
 
 TSS2_RC attls_tpm_sign_rsassa(ESYS_CONTEXT *esys, ESYS_TR key,
-                              const TPM2B_AUTH *auth, TPMI_ALG_HASH halg,
-                              const uint8_t *digest, size_t len,
-                              TPM2B_PUBLIC_KEY_RSA *out)
+                              const TPM2B_AUTH *auth, ESYS_TR session,
+                              TPMI_ALG_HASH halg, const uint8_t *digest,
+                              size_t len, TPM2B_PUBLIC_KEY_RSA *out)
 {
     TPMT_SIG_SCHEME scheme = {.scheme = TPM2_ALG_RSASSA,
                               .details.rsassa.hashAlg = halg};
     TPMT_SIGNATURE *sig = NULL;
     TSS2_RC rc;
 
-    rc = sign(esys, key, auth, &scheme, digest, len, &sig);
+    rc = sign(esys, key, auth, session, &scheme, digest, len, &sig);
     if (rc == TSS2_RC_SUCCESS)
         *out = sig->signature.rsassa.sig;
     Esys_Free(sig);
@@ -82,8 +82,9 @@ TSS2_RC attls_tpm_sign_rsassa(ESYS_CONTEXT *esys, ESYS_TR key,
 }
 
 TSS2_RC attls_tpm_rsa_private(ESYS_CONTEXT *esys, ESYS_TR key,
-                              const TPM2B_AUTH *auth, const uint8_t *in,
-                              size_t len, TPM2B_PUBLIC_KEY_RSA *out)
+                              const TPM2B_AUTH *auth, ESYS_TR session,
+                              const uint8_t *in, size_t len,
+                              TPM2B_PUBLIC_KEY_RSA *out)
 {
     TPMT_RSA_DECRYPT scheme = {.scheme = TPM2_ALG_NULL};
     TPM2B_PUBLIC_KEY_RSA cipher = {0};
@@ -99,8 +100,8 @@ TSS2_RC attls_tpm_rsa_private(ESYS_CONTEXT *esys, ESYS_TR key,
     if (rc != TSS2_RC_SUCCESS)
         return rc;
     for (int attempt = 0;; attempt++) {
-        rc = Esys_RSA_Decrypt(esys, key, ESYS_TR_PASSWORD, ESYS_TR_NONE,
-                              ESYS_TR_NONE, &cipher, &scheme, &label, &result);
+        rc = Esys_RSA_Decrypt(esys, key, session, ESYS_TR_NONE, ESYS_TR_NONE,
+                              &cipher, &scheme, &label, &result);
         if (!attls_tpm_should_retry(rc, attempt))
             break;
     }

@@ -227,7 +227,9 @@ extern "C" {
     X(ATTLS_E_ISSUE, 813, "certificate or CSR could not be built or signed")   \
     X(ATTLS_E_OUTPUT, 814, "output file could not be written atomically")      \
     X(ATTLS_E_RENEW_STATE, 815, "current certificate unusable for renewal")    \
-    X(ATTLS_E_EXEC, 816, "reload command failed")
+    X(ATTLS_E_EXEC, 816, "reload command failed")                              \
+    X(ATTLS_E_KEY_PCR_POLICY, 817,                                             \
+      "key's PCR policy is not over the quoted PCR state")
 
 /*
  * 700-799: TPM-resident keys, the TSS2 key file and the provider. These
@@ -246,7 +248,7 @@ extern "C" {
     X(ATTLS_E_KEYFILE_PARSE, 710, "TSS2 key file malformed")                   \
     X(ATTLS_E_KEYFILE_TYPE, 711, "TSS2 key file type (OID) not supported")     \
     X(ATTLS_E_KEYFILE_POLICY, 712,                                             \
-      "TSS2 key file uses policy, secret or authPolicy (not supported)")       \
+      "TSS2 key file policy, secret or authPolicy unsupported or wrong")       \
     X(ATTLS_E_KEYFILE_PARENT, 713, "TSS2 key file parent handle invalid")      \
     X(ATTLS_E_KEYFILE_BLOB, 714, "TSS2 key file public or private blob bad")   \
     X(ATTLS_E_KEY_UNSUPPORTED, 720, "key algorithm, curve or size unsupported")\
@@ -261,7 +263,9 @@ extern "C" {
     X(ATTLS_E_FORKED, 729, "TPM connection cannot be reopened after fork()")   \
     X(ATTLS_E_TPM_RECURSION, 730, "TPM used from inside a TPM operation")      \
     X(ATTLS_E_KEY_MISMATCH, 731, "key parameters do not match")                \
-    X(ATTLS_E_KEYGEN, 732, "key generation refused or failed")
+    X(ATTLS_E_KEYGEN, 732, "key generation refused or failed")                 \
+    X(ATTLS_E_TPM_POLICY, 733,                                                 \
+      "key policy not satisfied (PCRs changed since the key was made)")
 
 #define ATTLS_ERRORS_ALL(X)                                                    \
     ATTLS_ERRORS_GENERIC(X)                                                    \

@@ -343,7 +343,8 @@ import re, sys
 names = {0x131: "CreatePrimary", 0x153: "Create", 0x157: "Load",
          0x15D: "Sign", 0x159: "RSA_Decrypt", 0x165: "FlushContext",
          0x173: "ReadPublic", 0x17A: "GetCapability", 0x17B: "GetRandom",
-         0x120: "EvictControl", 0x176: "StartAuthSession"}
+         0x120: "EvictControl", 0x176: "StartAuthSession",
+         0x17F: "PolicyPCR"}
 lines = open(sys.argv[1]).read().splitlines()
 for i, line in enumerate(lines):
     if "SWTPM_IO_Read" not in line:

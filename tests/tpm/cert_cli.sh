@@ -97,7 +97,6 @@ if [ -e x.pem ] || [ -e x.crt ]; then
 fi
 expect_exit 2 "needs --residency vtpm" "$attls" cert --key x.pem --cert x.crt \
     --residency memory --pcr-policy
-expect_exit 2 "ATTLS_E_UNSUPPORTED" "$attls" cert --key x.pem --cert x.crt --pcr-policy
 expect_exit 2 "exactly one of --cert and --csr" "$attls" cert --key x.pem
 expect_exit 2 "--key is required" "$attls" cert --cert x.crt
 expect_exit 2 "unknown --platform" "$attls" cert --key x.pem --cert x.crt --platform aws

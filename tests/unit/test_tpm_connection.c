@@ -238,7 +238,8 @@ static TSS2_RC sign_once(void)
     TPMS_SIGNATURE_ECC sig;
 
     return attls_tpm_sign_ecdsa((ESYS_CONTEXT *)&fake_esys, 0x80000001, NULL,
-                                TPM2_ALG_SHA256, digest, sizeof(digest), &sig);
+                                ESYS_TR_PASSWORD, TPM2_ALG_SHA256, digest,
+                                sizeof(digest), &sig);
 }
 
 static void test_retry_then_success(void **state)
@@ -281,8 +282,9 @@ static void test_wrong_digest_size_sends_nothing(void **state)
 
     (void)state;
     assert_int_equal(attls_tpm_sign_ecdsa((ESYS_CONTEXT *)&fake_esys,
-                                          0x80000001, NULL, TPM2_ALG_SHA256,
-                                          digest, sizeof(digest), &sig),
+                                          0x80000001, NULL, ESYS_TR_PASSWORD,
+                                          TPM2_ALG_SHA256, digest,
+                                          sizeof(digest), &sig),
                      ATTLS_TPM_RC_SIZE);
     assert_int_equal(n_sign, 0);
 }
