@@ -188,9 +188,32 @@ grep -q "key policy not satisfied" "$dir/server-ec.log" || {
 expect_serve rsa 1 fail RSA_Decrypt -tls1_3
 check assert_no_handles
 
-echo "== a new key binds the new state"
+echo "== a new key binds the new state; renew replaces the stale key"
 check make_cert ec2
 check policy_matches_quote ec2
 check sign_verify ec2
+renew_replaces_key() {
+    local before
+    before=$(sha256sum <"$dir/ec.pem")
+    "$attls" renew --key "$dir/ec.pem" --cert "$dir/ec.crt" &&
+        [ "$(sha256sum <"$dir/ec.pem")" != "$before" ] &&
+        "$attls" show "$dir/ec.crt" >"$dir/ec.json"
+}
+check renew_replaces_key
+
+# A kept key that is not bound to the quoted state is never claimed to be.
+unbound_key_refused() {
+    local rc=0
+    "$attls" cert --key "$dir/plain.pem" --cert "$dir/plain.crt" \
+        --platform tpm --pcrs "$pcrs" || return 1
+    cp "$dir/plain.crt" "$dir/plain.orig"
+    "$attls" renew --key "$dir/plain.pem" --cert "$dir/plain.crt" --force \
+        --pcr-policy 2>"$dir/unbound.log" || rc=$?
+    [ "$rc" -eq 3 ] && grep -q "ATTLS_E_KEY_PCR_POLICY" "$dir/unbound.log" &&
+        cmp -s "$dir/plain.crt" "$dir/plain.orig"
+}
+check unbound_key_refused
+check policy_matches_quote ec
+check sign_verify ec
 check assert_no_handles
 exit $fail

@@ -21,6 +21,7 @@
 #include "common/bytes.h"
 #include "tpm/keyfile.h"
 #include "tpm/parent.h"
+#include "tpm/policy.h"
 
 static uint8_t vec[4096];
 static size_t vec_len;
@@ -260,9 +261,178 @@ static void test_policy_secret_authpolicy_refused(void **state)
     fields f3 = {.extra = authpolicy, .extra_len = sizeof(authpolicy)};
 
     (void)state;
-    expect(&f1, ATTLS_E_KEYFILE_POLICY, "keyfile.policy");
+    expect(&f1, ATTLS_E_KEYFILE_POLICY, "keyfile.policy.commandCode");
     expect(&f2, ATTLS_E_KEYFILE_POLICY, "keyfile.secret");
     expect(&f3, ATTLS_E_KEYFILE_POLICY, "keyfile.authPolicy");
+}
+
+/*- PCR-policy keys: the vector's key turned into one (sha256:0,1,2 at zero). */
+static const TPML_PCR_SELECTION pol_sel = {
+    .count = 1,
+    .pcrSelections = {{.hash = TPM2_ALG_SHA256,
+                       .sizeofSelect = 3,
+                       .pcrSelect = {0x07, 0, 0}}}};
+
+/* SHA-256(0^32 || 0000017F || selection || SHA-256(0^96)), by hashlib. */
+static const char pol_digest_hex[] =
+    "e7f31f4b025ea047a62c000be9fbc43b21a06a798f9b81a9d90a8769ba595015";
+
+typedef struct policy_key {
+    uint8_t pub[sizeof(TPM2B_PUBLIC)]; /* authPolicy set, no userWithAuth */
+    size_t pub_len;
+    uint8_t cp[128]; /* commandPolicy: pcrDigest || selection */
+    size_t cp_len;
+    attls_tpm_keyfile kf;
+} policy_key;
+
+static void make_policy_key(policy_key *k, int user_with_auth)
+{
+    TPM2B_DIGEST zero[3];
+    TPMT_PUBLIC *p = &k->kf.pub.publicArea;
+
+    memset(k, 0, sizeof(*k));
+    memset(zero, 0, sizeof(zero));
+    for (int i = 0; i < 3; i++)
+        zero[i].size = 32;
+    assert_int_equal(attls_tpm_keyfile_decode(vec, vec_len, &k->kf, NULL),
+                     ATTLS_OK);
+    k->kf.pcr_policy = 1;
+    k->kf.policy_pcrs = pol_sel;
+    assert_int_equal(
+        attls_tpm_policy_pcr_values(zero, 3, &k->kf.policy_pcr_digest),
+        TSS2_RC_SUCCESS);
+    assert_int_equal(attls_tpm_policy_pcr_digest(
+                         &pol_sel, &k->kf.policy_pcr_digest, &p->authPolicy),
+                     TSS2_RC_SUCCESS);
+    if (!user_with_auth)
+        p->objectAttributes &= ~TPMA_OBJECT_USERWITHAUTH;
+    assert_int_equal(Tss2_MU_TPM2B_PUBLIC_Marshal(&k->kf.pub, k->pub,
+                                                  sizeof(k->pub), &k->pub_len),
+                     TSS2_RC_SUCCESS);
+    assert_int_equal(Tss2_MU_TPM2B_DIGEST_Marshal(&k->kf.policy_pcr_digest,
+                                                  k->cp, sizeof(k->cp),
+                                                  &k->cp_len),
+                     TSS2_RC_SUCCESS);
+    assert_int_equal(Tss2_MU_TPML_PCR_SELECTION_Marshal(
+                         &pol_sel, k->cp, sizeof(k->cp), &k->cp_len),
+                     TSS2_RC_SUCCESS);
+}
+
+/* [1] { SEQUENCE OF n x TPMPolicy { [0] INTEGER cc, [1] OCTET STRING } } */
+static der policy_field(uint16_t cc, const uint8_t *cp, size_t cp_len, int n)
+{
+    der code = {0}, pol = {0}, inner = {0}, one = {0}, seq = {0}, out = {0};
+    uint8_t cc_be[] = {(uint8_t)(cc >> 8), (uint8_t)cc};
+
+    tlv(&code, 0x02, cc_be, sizeof(cc_be));
+    tlv(&inner, 0xA0, code.b, code.n);
+    tlv(&pol, 0x04, cp, cp_len);
+    tlv(&inner, 0xA1, pol.b, pol.n);
+    tlv(&one, 0x30, inner.b, inner.n);
+    for (int i = 0; i < n; i++)
+        put(&seq, one.b, one.n);
+    tlv(&out, 0x30, seq.b, seq.n);
+    memcpy(one.b, out.b, out.n);
+    one.n = out.n;
+    out.n = 0;
+    tlv(&out, 0xA1, one.b, one.n);
+    return out;
+}
+
+static void expect_policy(const policy_key *k, const der *policy,
+                          attls_code code, const char *check)
+{
+    fields f = {.extra = policy->b,
+                .extra_len = policy->n,
+                .pub = k->pub,
+                .pub_len = k->pub_len};
+
+    expect(&f, code, check);
+}
+
+static void test_policy_digest_known_answer(void **state)
+{
+    policy_key k;
+    uint8_t want[32];
+
+    (void)state;
+    make_policy_key(&k, 0);
+    assert_int_equal(
+        OPENSSL_hexstr2buf_ex(want, sizeof(want), NULL, pol_digest_hex, '\0'),
+        1);
+    assert_int_equal(k.kf.pub.publicArea.authPolicy.size, 32);
+    assert_memory_equal(k.kf.pub.publicArea.authPolicy.buffer, want, 32);
+}
+
+static void test_pcr_policy_round_trip(void **state)
+{
+    /* [0] { INTEGER 0x017F } and commandPolicy = 0x0020 digest, selection */
+    static const uint8_t cc[] = {0xA0, 0x04, 0x02, 0x02, 0x01, 0x7F};
+    static const uint8_t sel[] = {0x00, 0x00, 0x00, 0x01, 0x00,
+                                  0x0B, 0x03, 0x07, 0x00, 0x00};
+    policy_key k;
+    attls_tpm_keyfile back;
+    uint8_t *out = NULL, *again = NULL;
+    size_t len = 0, len2 = 0;
+
+    (void)state;
+    make_policy_key(&k, 0);
+    assert_int_equal(attls_tpm_keyfile_encode(&k.kf, &out, &len), ATTLS_OK);
+    assert_non_null(memmem(out, len, cc, sizeof(cc)));
+    assert_non_null(memmem(out, len, k.cp, k.cp_len));
+    assert_int_equal(k.cp_len, 2 + 32 + sizeof(sel));
+    assert_memory_equal(k.cp + 34, sel, sizeof(sel));
+    assert_int_equal(attls_tpm_keyfile_decode(out, len, &back, NULL), ATTLS_OK);
+    assert_int_equal(back.pcr_policy, 1);
+    assert_memory_equal(&back.policy_pcrs, &pol_sel, sizeof(pol_sel));
+    assert_memory_equal(&back.policy_pcr_digest, &k.kf.policy_pcr_digest,
+                        sizeof(back.policy_pcr_digest));
+    assert_int_equal(attls_tpm_keyfile_encode(&back, &again, &len2), ATTLS_OK);
+    assert_int_equal(len2, len);
+    assert_memory_equal(again, out, len);
+    OPENSSL_free(out);
+    OPENSSL_free(again);
+}
+
+static void test_pcr_policy_refused_forms(void **state)
+{
+    static const uint8_t not_seq[] = {0xA1, 0x05, 0x30, 0x03, 0x02, 0x01, 0x00};
+    policy_key k, uwa;
+    der d;
+    fields plain = {0};
+
+    (void)state;
+    make_policy_key(&k, 0);
+    make_policy_key(&uwa, 1);
+    d = policy_field(TPM2_CC_PolicyPCR, k.cp, k.cp_len, 1);
+    plain.extra = d.b;
+    plain.extra_len = d.n;
+    expect_policy(&k, &d, ATTLS_OK, NULL);
+    /* The same policy on a key whose authPolicy is not it, or that a plain
+     * auth value also unlocks. */
+    expect(&plain, ATTLS_E_KEYFILE_POLICY, "keyfile.policy");
+    expect_policy(&uwa, &d, ATTLS_E_KEYFILE_POLICY, "keyfile.policy");
+    d = policy_field(TPM2_CC_PolicyPCR, k.cp, k.cp_len, 2);
+    expect_policy(&k, &d, ATTLS_E_KEYFILE_POLICY, "keyfile.policy");
+    d = policy_field(TPM2_CC_PolicyPCR, k.cp, k.cp_len, 0);
+    expect_policy(&k, &d, ATTLS_E_KEYFILE_POLICY, "keyfile.policy");
+    d = policy_field(TPM2_CC_PolicyCommandCode, k.cp, k.cp_len, 1);
+    expect_policy(&k, &d, ATTLS_E_KEYFILE_POLICY, "keyfile.policy.commandCode");
+    d = policy_field(TPM2_CC_PolicyPCR, k.cp, k.cp_len - 1, 1);
+    expect_policy(&k, &d, ATTLS_E_KEYFILE_POLICY,
+                  "keyfile.policy.commandPolicy");
+    k.cp[k.cp_len] = 0;
+    d = policy_field(TPM2_CC_PolicyPCR, k.cp, k.cp_len + 1, 1);
+    expect_policy(&k, &d, ATTLS_E_KEYFILE_POLICY,
+                  "keyfile.policy.commandPolicy");
+    /* A 20-byte pcrDigest (SHA-1) is not what a SHA-256 session computes. */
+    k.cp[1] = 20;
+    d = policy_field(TPM2_CC_PolicyPCR, k.cp, 2 + 20, 1);
+    expect_policy(&k, &d, ATTLS_E_KEYFILE_POLICY,
+                  "keyfile.policy.commandPolicy");
+    d.n = 0;
+    put(&d, not_seq, sizeof(not_seq));
+    expect_policy(&k, &d, ATTLS_E_KEYFILE_POLICY, "keyfile.policy");
 }
 
 static void test_parent_values(void **state)
@@ -398,6 +568,9 @@ int main(void)
         cmocka_unit_test(test_optional_fields_accepted),
         cmocka_unit_test(test_type_oid),
         cmocka_unit_test(test_policy_secret_authpolicy_refused),
+        cmocka_unit_test(test_policy_digest_known_answer),
+        cmocka_unit_test(test_pcr_policy_round_trip),
+        cmocka_unit_test(test_pcr_policy_refused_forms),
         cmocka_unit_test(test_parent_values),
         cmocka_unit_test(test_blobs_exact),
         cmocka_unit_test(test_outer_structure),
