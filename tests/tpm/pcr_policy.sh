@@ -171,6 +171,24 @@ check policy_matches_quote rsa
 check policy_matches_trial ec
 check keyfile_round_trip ec
 check sign_verify ec
+
+# attls verify-cert checks step 8 (authPolicy = PolicyPCR over the quote).
+# No TEE vouches for a plain TPM's AK: the policy pins it.
+verify_cert_accepts() {
+    local pin rc=0
+    echo '{"platforms":["tpm"]}' >"$dir/policy.json"
+    "$attls" verify-cert "$dir/$1.crt" --policy "$dir/policy.json" \
+        2>"$dir/verify.err" || rc=$?
+    [ "$rc" -eq 1 ] || { cat "$dir/verify.err"; return 1; }
+    pin=$(sed -n 's/.*(SPKI SHA-256 \([0-9a-f]*\)).*/\1/p' "$dir/verify.err")
+    printf '{"platforms":["tpm"],"tpm_ak_pins":["%s"]}\n' "$pin" \
+        >"$dir/policy.json"
+    "$attls" verify-cert "$dir/$1.crt" --policy "$dir/policy.json" --json \
+        >"$dir/verified.json" &&
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["pcr_policy"] is not True)' "$dir/verified.json"
+}
+check verify_cert_accepts ec
+check verify_cert_accepts rsa
 expect_serve ec 3 ok Sign -tls1_3
 expect_serve rsa 2 ok RSA_Decrypt -tls1_3
 check assert_no_handles
