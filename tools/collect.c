@@ -471,24 +471,19 @@ static attls_code key_policy_matches(const collector *c,
                                      const TPM2B_DIGEST *values, size_t count,
                                      attls_status *st)
 {
-    TPM2B_DIGEST pcr_digest, want;
-    const TPMT_PUBLIC *p;
+    TPM2B_DIGEST pcr_digest;
 
     if (!c->o->pcr_policy)
         return ATTLS_OK;
     if (key->tpm_public == NULL)
         return attls_fail(st, ATTLS_E_ARGUMENT, "collect.pcr_policy",
                           "pcr-policy needs a vtpm key");
-    p = &key->tpm_public->publicArea;
     if (attls_tpm_policy_pcr_values(values, count, &pcr_digest) !=
-            TSS2_RC_SUCCESS ||
-        attls_tpm_policy_pcr_digest(&c->o->pcrs, &pcr_digest, &want) !=
-            TSS2_RC_SUCCESS)
+        TSS2_RC_SUCCESS)
         return attls_fail(st, ATTLS_E_INTERNAL, "collect.pcr_policy",
                           "cannot compute the PolicyPCR digest");
-    if ((p->objectAttributes & TPMA_OBJECT_USERWITHAUTH) ||
-        p->authPolicy.size != want.size ||
-        memcmp(p->authPolicy.buffer, want.buffer, want.size) != 0)
+    if (!attls_tpm_policy_pcr_binds(&key->tpm_public->publicArea, &c->o->pcrs,
+                                    &pcr_digest))
         return attls_fail(st, ATTLS_E_KEY_PCR_POLICY, "collect.pcr_policy",
                           "the key is not bound to the quoted PCR state "
                           "(not a PCR-policy key, another PCR selection, or "

@@ -88,22 +88,18 @@ static attls_code check_against_key(const attls_tpm_keyfile *kf,
                                     attls_status *st)
 {
     const TPMT_PUBLIC *pub = &kf->pub.publicArea;
-    TPM2B_DIGEST want;
 
-    if (pub->nameAlg != TPM2_ALG_SHA256 ||
-        attls_tpm_policy_pcr_digest(&kf->policy_pcrs, &kf->policy_pcr_digest,
-                                    &want) != TSS2_RC_SUCCESS ||
-        pub->authPolicy.size != want.size ||
-        CRYPTO_memcmp(pub->authPolicy.buffer, want.buffer, want.size) != 0)
-        return attls_fail(st, ATTLS_E_KEYFILE_POLICY, "keyfile.policy",
-                          "the PolicyPCR policy is not the key's authPolicy "
-                          "(a SHA-256 key whose authPolicy is that PolicyPCR "
-                          "digest is needed)");
+    if (attls_tpm_policy_pcr_binds(pub, &kf->policy_pcrs,
+                                   &kf->policy_pcr_digest))
+        return ATTLS_OK;
     if (pub->objectAttributes & TPMA_OBJECT_USERWITHAUTH)
         return attls_fail(st, ATTLS_E_KEYFILE_POLICY, "keyfile.policy",
                           "the key has userWithAuth set: its PCR policy would "
                           "not bind it (a plain auth value also signs)");
-    return ATTLS_OK;
+    return attls_fail(st, ATTLS_E_KEYFILE_POLICY, "keyfile.policy",
+                      "the PolicyPCR policy is not the key's authPolicy (a "
+                      "SHA-256 key whose authPolicy is that PolicyPCR digest "
+                      "is needed)");
 }
 
 attls_code attls_keyfile_policy_decode(const STACK_OF(ASN1_TYPE) *policy,

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <tss2/tss2_mu.h>
 
@@ -52,6 +53,20 @@ TSS2_RC attls_tpm_policy_pcr_digest(const TPML_PCR_SELECTION *pcrs,
         return ATTLS_TPM_RC_SIZE;
     policy->size = (UINT16)len;
     return TSS2_RC_SUCCESS;
+}
+
+int attls_tpm_policy_pcr_binds(const TPMT_PUBLIC *pub,
+                               const TPML_PCR_SELECTION *pcrs,
+                               const TPM2B_DIGEST *pcr_digest)
+{
+    TPM2B_DIGEST want;
+
+    return pub->nameAlg == TPM2_ALG_SHA256 &&
+           !(pub->objectAttributes & TPMA_OBJECT_USERWITHAUTH) &&
+           attls_tpm_policy_pcr_digest(pcrs, pcr_digest, &want) ==
+               TSS2_RC_SUCCESS &&
+           pub->authPolicy.size == want.size &&
+           CRYPTO_memcmp(pub->authPolicy.buffer, want.buffer, want.size) == 0;
 }
 
 static TSS2_RC start_policy_session(ESYS_CONTEXT *esys, ESYS_TR *session)

@@ -44,6 +44,15 @@ TSS2_RC attls_tpm_policy_pcr_digest(const TPML_PCR_SELECTION *pcrs,
                                     TPM2B_DIGEST *policy);
 
 /**
+ * @return 1 when @p pub is authorised by TPM2_PolicyPCR(@p pcrs,
+ * @p pcr_digest) alone: nameAlg SHA-256, that policy's digest as authPolicy
+ * and userWithAuth clear; 0 otherwise
+ */
+int attls_tpm_policy_pcr_binds(const TPMT_PUBLIC *pub,
+                               const TPML_PCR_SELECTION *pcrs,
+                               const TPM2B_DIGEST *pcr_digest);
+
+/**
  * Start an unsalted, unbound SHA-256 policy session and run
  * TPM2_PolicyPCR(@p pcrs) with an empty pcrDigest, so that the TPM takes the
  * PCRs' current values: the session then authorises the key only if they
