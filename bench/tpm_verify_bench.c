@@ -18,12 +18,12 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "bench/bench_rounds.h"
 #include "common/bytes.h"
 #include "evidence/akcert.h"
 #include "evidence/roots.h"
 #include "evidence/tpm_attest.h"
 
-#define MAX_ROUNDS 64
 #define AZ "azure-cvm-tooling/"
 #define GCE "go-tpm-tools/attestations/gce-cos-85-nonce9009.parts/"
 
@@ -39,18 +39,6 @@ typedef struct inputs {
 } inputs;
 
 typedef int (*bench_fn)(const inputs *in);
-
-static int read_input(const char *dir, const char *rel, attls_buf *out)
-{
-    char path[4096];
-
-    snprintf(path, sizeof(path), "%s/%s", dir, rel);
-    if (attls_read_file(path, 1 << 20, out) != 0) {
-        fprintf(stderr, "tpm_verify_bench: cannot read %s\n", path);
-        return -1;
-    }
-    return 0;
-}
 
 /* Baseline: RSASSA-PKCS1-v1_5/SHA-256 over the 122 quote bytes, by hand. */
 static int run_rsa_verify(const inputs *in)
@@ -146,19 +134,9 @@ static const struct {
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-static double now_us(void)
+static void run_case(size_t c, const void *ctx)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
+    cases[c].fn(ctx);
 }
 
 static int load(const char *dir, inputs *in)
@@ -170,20 +148,27 @@ static int load(const char *dir, inputs *in)
 
     memset(in, 0, sizeof(*in));
     in->at = 1772323200; /* 2026-03-01T00:00:00Z */
-    if (read_input(dir, AZ "quote.parts.tpms_attest", &in->az_attest) ||
-        read_input(dir, AZ "quote.parts.rsassa_sig", &in->az_sig) ||
-        read_input(dir, AZ "quote.parts.pcrs_sha256", &in->az_pcrs) ||
-        read_input(dir, GCE "quote-sha384.tpms_attest", &in->gce_attest) ||
-        read_input(dir, GCE "quote-sha384.tpmt_signature", &in->gce_sig) ||
-        read_input(dir, GCE "quote-sha384.pcrs", &in->gce_pcrs) ||
-        read_input(dir, GCE "ak_cert.der", &in->gce_cert) ||
-        read_input(dir, AZ "akpub.pem", &b))
+    if (attls_bench_read("tpm_verify_bench", dir, AZ "quote.parts.tpms_attest",
+                         &in->az_attest) ||
+        attls_bench_read("tpm_verify_bench", dir, AZ "quote.parts.rsassa_sig",
+                         &in->az_sig) ||
+        attls_bench_read("tpm_verify_bench", dir, AZ "quote.parts.pcrs_sha256",
+                         &in->az_pcrs) ||
+        attls_bench_read("tpm_verify_bench", dir,
+                         GCE "quote-sha384.tpms_attest", &in->gce_attest) ||
+        attls_bench_read("tpm_verify_bench", dir,
+                         GCE "quote-sha384.tpmt_signature", &in->gce_sig) ||
+        attls_bench_read("tpm_verify_bench", dir, GCE "quote-sha384.pcrs",
+                         &in->gce_pcrs) ||
+        attls_bench_read("tpm_verify_bench", dir, GCE "ak_cert.der",
+                         &in->gce_cert) ||
+        attls_bench_read("tpm_verify_bench", dir, AZ "akpub.pem", &b))
         return -1;
     bio = BIO_new_mem_buf(b.data, (int)b.len);
     in->az_ak = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
     BIO_free(bio);
     attls_buf_free(&b);
-    if (read_input(dir, GCE "ak_pub.tpmt_public", &b))
+    if (attls_bench_read("tpm_verify_bench", dir, GCE "ak_pub.tpmt_public", &b))
         return -1;
     if (in->az_ak == NULL ||
         attls_tpm_public_parse(b.data, b.len, &pub, NULL) != ATTLS_OK ||
@@ -230,15 +215,14 @@ int main(int argc, char **argv)
     const char *dir = argc > 1 ? argv[1] : ATTLS_BENCH_TESTDATA;
     int rounds = argc > 2 ? atoi(argv[2]) : 21;
     int iters = argc > 3 ? atoi(argv[3]) : 100;
-    static double samples[NCASES][MAX_ROUNDS];
     double median[NCASES];
     inputs in;
 
-    if (rounds < 1 || rounds > MAX_ROUNDS || iters < 1) {
+    if (rounds < 1 || rounds > ATTLS_BENCH_MAX_ROUNDS || iters < 1) {
         fprintf(stderr,
                 "usage: tpm_verify_bench [TESTDATA] [ROUNDS<=%d] "
                 "[ITERATIONS]\n",
-                MAX_ROUNDS);
+                ATTLS_BENCH_MAX_ROUNDS);
         return 2;
     }
     if (load(dir, &in) != 0) {
@@ -254,22 +238,15 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    for (int r = 0; r < rounds; r++) {
-        for (size_t c = 0; c < NCASES; c++) {
-            double t0 = now_us();
-
-            for (int i = 0; i < iters; i++)
-                cases[c].fn(&in);
-            samples[c][r] = (now_us() - t0) / iters;
-        }
+    if (attls_bench_interleaved(NCASES, rounds, iters, run_case, &in, median) !=
+        0) {
+        fprintf(stderr, "tpm_verify_bench: out of memory\n");
+        unload(&in);
+        return 1;
     }
     printf("%d rounds x %d iterations\n\n| case | µs/op | vs bare RSA |\n"
            "|---|---:|---:|\n",
            rounds, iters);
-    for (size_t c = 0; c < NCASES; c++) {
-        qsort(samples[c], (size_t)rounds, sizeof(double), cmp_double);
-        median[c] = samples[c][rounds / 2];
-    }
     for (size_t c = 0; c < NCASES; c++)
         printf("| %s: %s | %.1f | %.2f |\n", cases[c].name, cases[c].what,
                median[c], median[c] / median[0]);

@@ -13,13 +13,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench_rounds.h"
 #include "common/bytes.h"
 #include "common/timeutil.h"
 #include "evidence/hcl.h"
 #include "evidence/roots.h"
 #include "evidence/snp.h"
-
-#define MAX_ROUNDS 64
 
 typedef struct inputs {
     attls_buf report, vcek, hcl_snp, hcl_tdx;
@@ -29,18 +28,6 @@ typedef struct inputs {
 } inputs;
 
 typedef int (*bench_fn)(const inputs *in);
-
-static int read_input(const char *dir, const char *rel, attls_buf *out)
-{
-    char path[4096];
-
-    snprintf(path, sizeof(path), "%s/%s", dir, rel);
-    if (attls_read_file(path, 1 << 20, out) != 0) {
-        fprintf(stderr, "verify_bench: cannot read %s\n", path);
-        return -1;
-    }
-    return 0;
-}
 
 /* Parse the 1184-byte report only. */
 static int run_snp_parse(const inputs *in)
@@ -86,8 +73,7 @@ static int run_snp_full(const inputs *in)
     int rc = attls_snp_report_parse(in->report.data, in->report.len, &r, NULL);
 
     if (rc == ATTLS_OK)
-        rc = attls_snp_vek_load(in->vcek.data, in->vcek.len, &vek, &rest,
-                                NULL);
+        rc = attls_snp_vek_load(in->vcek.data, in->vcek.len, &vek, &rest, NULL);
     if (rc == ATTLS_OK)
         rc = attls_snp_verify(&r, vek, rest, &p, NULL, NULL);
     X509_free(vek);
@@ -129,19 +115,9 @@ static const struct {
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
-static double now_us(void)
+static void run_case(size_t c, const void *ctx)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
+    cases[c].fn(ctx);
 }
 
 static int load_inputs(const char *dir, inputs *in)
@@ -149,16 +125,20 @@ static int load_inputs(const char *dir, inputs *in)
     const unsigned char *p;
 
     memset(in, 0, sizeof(*in));
-    if (read_input(dir, "virtee-sev/report_milan.bin", &in->report) ||
-        read_input(dir, "virtee-sev/vcek_milan.der", &in->vcek) ||
-        read_input(dir, "azure-cvm-tooling/hcl-report-snp.bin",
-                   &in->hcl_snp) ||
-        read_input(dir, "azure-cvm-tooling/hcl-report-tdx.bin", &in->hcl_tdx))
+    if (attls_bench_read("verify_bench", dir, "virtee-sev/report_milan.bin",
+                         &in->report) ||
+        attls_bench_read("verify_bench", dir, "virtee-sev/vcek_milan.der",
+                         &in->vcek) ||
+        attls_bench_read("verify_bench", dir,
+                         "azure-cvm-tooling/hcl-report-snp.bin",
+                         &in->hcl_snp) ||
+        attls_bench_read("verify_bench", dir,
+                         "azure-cvm-tooling/hcl-report-tdx.bin", &in->hcl_tdx))
         return -1;
     p = in->vcek.data;
     in->vek = d2i_X509(NULL, &p, (long)in->vcek.len);
-    if (in->vek == NULL || attls_parse_rfc3339("2026-03-01T00:00:00Z",
-                                               &in->at) != 0 ||
+    if (in->vek == NULL ||
+        attls_parse_rfc3339("2026-03-01T00:00:00Z", &in->at) != 0 ||
         attls_snp_report_parse(in->report.data, in->report.len, &in->parsed,
                                NULL) != ATTLS_OK)
         return -1;
@@ -187,36 +167,29 @@ int main(int argc, char **argv)
     const char *dir = argc > 1 ? argv[1] : ATTLS_BENCH_TESTDATA;
     int rounds = argc > 2 ? atoi(argv[2]) : 15;
     int iters = argc > 3 ? atoi(argv[3]) : 40;
-    static double per_op[N_CASES][MAX_ROUNDS];
     double median[N_CASES];
     inputs in;
 
-    if (rounds < 1 || rounds > MAX_ROUNDS || iters < 1) {
-        fprintf(stderr, "usage: verify_bench [TESTDATA] [ROUNDS 1-%d] "
-                        "[ITERATIONS]\n",
-                MAX_ROUNDS);
+    if (rounds < 1 || rounds > ATTLS_BENCH_MAX_ROUNDS || iters < 1) {
+        fprintf(stderr,
+                "usage: verify_bench [TESTDATA] [ROUNDS 1-%d] "
+                "[ITERATIONS]\n",
+                ATTLS_BENCH_MAX_ROUNDS);
         return 2;
     }
     if (load_inputs(dir, &in) != 0) {
         free_inputs(&in);
         return 1;
     }
-    for (int r = 0; r < rounds; r++) {
-        for (size_t c = 0; c < N_CASES; c++) {
-            double t0 = now_us();
-
-            for (int i = 0; i < iters; i++)
-                cases[c].fn(&in);
-            per_op[c][r] = (now_us() - t0) / iters;
-        }
+    if (attls_bench_interleaved(N_CASES, rounds, iters, run_case, &in,
+                                median) != 0) {
+        fprintf(stderr, "verify_bench: out of memory\n");
+        free_inputs(&in);
+        return 1;
     }
     printf("%d rounds x %d iterations, median of per-round means\n", rounds,
            iters);
     printf("%-52s %12s %10s\n", "case", "us/op", "vs full");
-    for (size_t c = 0; c < N_CASES; c++) {
-        qsort(per_op[c], (size_t)rounds, sizeof(double), cmp_double);
-        median[c] = per_op[c][rounds / 2];
-    }
     for (size_t c = 0; c < N_CASES; c++)
         printf("%-52s %12.1f %9.3fx\n", cases[c].name, median[c],
                median[c] / median[0]);
